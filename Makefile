@@ -1,0 +1,45 @@
+# Ningbo Policy Explorer. `make site` then `make test` on a fresh Debian machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: site test serve clean golden import check chromium
+
+site: $(VENV)/.runtime
+	$(PY) build.py build
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@
+
+chromium:
+	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
+
+test: $(VENV)/.dev chromium
+	$(PY) -m pytest -q
+
+check: $(VENV)/.runtime
+	$(PY) build.py check
+
+serve: $(VENV)/.runtime
+	$(PY) build.py serve
+
+# Re-import every raw source into content/documents/ (reviewed files are overwritten).
+import: $(VENV)/.runtime
+	for f in content/sources/*.txt; do $(PY) build.py import $$f || exit 1; done
+
+# Regenerate the committed golden output of the small fixture site, on purpose.
+golden: $(VENV)/.runtime
+	$(PY) -m tests.golden
+
+clean:
+	rm -rf site .site.staging-* .site.old-* .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Ningbo Policy Explorer: build the static site from content/ and data/.
+
+  python build.py build [--out site] [--no-strict] [--timings]
+  python build.py import content/sources/FILE.txt [--out content/documents]
+  python build.py check
+  python build.py serve [--port 8000]
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from explorer import site as pipeline
+from explorer.errors import ContentErrors
+
+ROOT = Path(__file__).resolve().parent
+
+
+def build(args) -> int:
+    started = time.perf_counter()
+    site = pipeline.load(ROOT)
+    loaded = time.perf_counter()
+    problems = pipeline.resolve(site)
+    if problems:
+        raise ContentErrors(problems)
+    resolved = time.perf_counter()
+    result = pipeline.write(site, Path(args.out).resolve(), strict=not args.no_strict)
+    for warning in result.warnings:
+        print(warning, file=sys.stderr)
+    pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
+    print(f"built {sum(result.pages.values())} pages ({pages}) from {len(site.documents)} documents, "
+          f"{len(result.warnings)} warnings, in {time.perf_counter() - started:.2f}s")
+    if args.timings:
+        stages = {"load": loaded - started, "resolve": resolved - loaded, **result.timings}
+        for stage, seconds in stages.items():
+            print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
+    return 0
+
+
+def check(args) -> int:
+    problems = pipeline.resolve(pipeline.load(ROOT))
+    if problems:
+        raise ContentErrors(problems)
+    print("content is consistent")
+    return 0
+
+
+def import_source(args) -> int:
+    from explorer.importer import Catalogue, import_source as run_import, write_drafts
+    result = run_import(Path(args.source).resolve(), Catalogue.load(ROOT / "data"), ROOT)
+    written = write_drafts(result, Path(args.out))
+    print(f"imported {len(written)} documents from {args.source} into {args.out}")
+    for what, n in sorted(result.report.counts.items()):
+        print(f"  {what}: {n}")
+    for note in result.report.notes:
+        print(f"  note: {note}")
+    return 0
+
+
+def serve(args) -> int:
+    from explorer.serve import serve_and_watch
+    return serve_and_watch(ROOT, Path(args.out).resolve(), args.port, rebuild=lambda: main(["build", "--out", args.out]))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="build.py", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    p = commands.add_parser("build", help="build the site")
+    p.add_argument("--out", default=str(ROOT / "site"))
+    p.add_argument("--no-strict", action="store_true", help="report broken links as warnings")
+    p.add_argument("--timings", action="store_true", help="print the time of each stage")
+    p.set_defaults(run=build)
+    p = commands.add_parser("import", help="turn a raw source text into Markdown documents")
+    p.add_argument("source")
+    p.add_argument("--out", default=str(ROOT / "content" / "documents"))
+    p.set_defaults(run=import_source)
+    commands.add_parser("check", help="load and cross-check content without writing").set_defaults(run=check)
+    p = commands.add_parser("serve", help="serve site/ on localhost and rebuild on change")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--out", default=str(ROOT / "site"))
+    p.set_defaults(run=serve)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        print(f"build failed: {len(exc.errors)} error(s); site/ left unchanged", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""Chinese text primitives shared by the importer, the renderer and the tests.
+
+Every pattern about Chinese official documents lives here, once: enumerators of
+heading levels, document numbers, sentence-final punctuation, stray spaces.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+# CJK punctuation and full-width forms: 、。〈〉《》「」『』【】〔〕（）：；，！？“”‘’…—·
+CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
+CJK_CHAR = f"[{HAN}{CJK_PUNCT}]"
+HAN_RE = re.compile(f"[{HAN}]")
+
+CN_DIGITS = "〇零一二三四五六七八九十百千两"
+_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+              "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+
+
+def chinese_numeral(text: str) -> int:
+    """Value of a Chinese numeral such as 十二, 二十五, 一百零三."""
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _CN_VALUES:
+            digit = _CN_VALUES[ch]
+        elif ch in _CN_UNITS:
+            total += (digit or 1) * _CN_UNITS[ch]
+            digit = 0
+        else:
+            raise ValueError(f"not a Chinese numeral: {text!r}")
+    return total + digit
+
+
+# Heading markers of Chinese official documents, by outline level.
+# 一、 / （一） / 1. / （1）; chapters and sections of regulations.
+ENUMERATORS: list[tuple[int, re.Pattern[str]]] = [
+    (2, re.compile(f"^第[{CN_DIGITS}]+章")),
+    (3, re.compile(f"^第[{CN_DIGITS}]+节")),
+    (2, re.compile(f"^[{CN_DIGITS}]+、")),
+    (3, re.compile(f"^[（(]\\s*[{CN_DIGITS}]+\\s*[）)]")),
+    (4, re.compile(r"^\d{1,2}\s*[.．、](?!\d)")),
+    (5, re.compile(r"^[（(]\d{1,2}[）)]")),
+]
+ARTICLE_RE = re.compile(f"^第([{CN_DIGITS}]+)条")
+BOX_RE = re.compile(r"^专栏\s*(\d+(?:-\d+)?)?\s*[:：]?")
+ANNEX_REF_RE = re.compile(r"^附\s*件\s*[:：]")
+ANNEX_HEADING_RE = re.compile(r"^附\s*件\s*\d*$")
+
+# A sentence ends with one of these, possibly followed by closing quotes/brackets.
+SENTENCE_FINAL = "。！？；：…!?;:"
+CLOSERS = "”’」』》）)]】〕"
+_TRAILING_CLOSERS = re.compile(f"[{re.escape(CLOSERS)}]+$")
+
+# 发文字号: 代字〔年〕号; printed bracket variants are normalised to 〔〕.
+DOC_NUMBER_RE = re.compile(
+    r"(?P<prefix>[\u4e00-\u9fff]{1,8}?)\s*[〔\[［【（(]\s*(?P<year>\d{4})\s*[〕\]］】）)]\s*第?\s*(?P<number>\d+)\s*号"
+)
+ORDER_NUMBER_RE = re.compile(r"(?P<prefix>(?:市)?政府令)\s*第?\s*(?P<number>\d+)\s*号")
+CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+
+_STRAY_SPACE = re.compile(f"(?<={CJK_CHAR})[ \u3000]+(?={CJK_CHAR})")
+_SPACE_AT_BRACKET = re.compile(f"(?<={CJK_CHAR})[ \u3000]+(?=\\()|(?<=\\))[ \u3000]+(?={CJK_CHAR})")
+# A space between two agency names in a joint title is kept: "市发展改革委 市商务局".
+_AGENCY_END = "委局厅办府院会部行"
+_DAY_PREFIX = re.compile(r"^(\d{1,2}(-\d{1,2})?日|同日)$")
+_ENDS_WITH_NUMBER = re.compile(r"(〔\d{4}〕\d+|令第\d+)号$")
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    prefix: str
+    year: int | None
+    number: int
+
+    def __str__(self) -> str:
+        if self.year is None:
+            return f"{self.prefix}第{self.number}号"
+        return f"{self.prefix}〔{self.year}〕{self.number}号"
+
+
+def parse_doc_number(text: str) -> DocNumber | None:
+    """The document number in text, in canonical form, or None."""
+    text = text.strip()
+    match = DOC_NUMBER_RE.fullmatch(text)
+    if match:
+        return DocNumber(match["prefix"], int(match["year"]), int(match["number"]))
+    match = ORDER_NUMBER_RE.fullmatch(text)
+    if match:
+        return DocNumber(match["prefix"], None, int(match["number"]))
+    return None
+
+
+def heading_level(text: str) -> int | None:
+    """Outline level of a line that starts with a heading enumerator, else None."""
+    for level, pattern in ENUMERATORS:
+        if pattern.match(text):
+            return level
+    return None
+
+
+def ends_sentence(text: str) -> bool:
+    """True when text ends a sentence (closing quotes and brackets looked through)."""
+    stripped = _TRAILING_CLOSERS.sub("", text.rstrip())
+    if not stripped:
+        return True
+    if stripped != text.rstrip() and text.rstrip()[-1] in "）)":
+        # A parenthetical at the end of a line closes it: （牵头单位：…）, (2021-2025年)
+        return True
+    return stripped[-1] in SENTENCE_FINAL
+
+
+def remove_stray_spaces(text: str) -> str:
+    """Drop spaces that print wrapping left inside Chinese words: 宁 波 -> 宁波."""
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        before = text[match.start() - 1]
+        after = text[match.end()] if match.end() < len(text) else ""
+        if before in _AGENCY_END and after in "市省国":
+            return " "
+        if _DAY_PREFIX.match(text, 0, match.start()):
+            return " "  # chronicle entries: 1日 市长…, 同日 全市…
+        if _ENDS_WITH_NUMBER.search(text, 0, match.start()):
+            return " "  # 甬政发〔2021〕52号 宁波市人民政府关于…
+        return ""
+
+    text = _STRAY_SPACE.sub(keep_or_drop, text)
+    return _SPACE_AT_BRACKET.sub("", text)
+
+
+def cn_date(text: str) -> str | None:
+    """ISO date of the first 2021年12月27日 in text."""
+    match = CN_DATE_RE.search(text)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def squeeze(text: str) -> str:
+    """Text with all whitespace removed, for comparisons that ignore layout."""
+    return re.sub(r"\s+", "", text)

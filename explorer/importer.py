@@ -1,0 +1,575 @@
+"""`build.py import`: a raw source text -> reviewed Markdown documents in content/documents/.
+
+Two recipes: a source that is one document (a notice with its plan and annex),
+and a gazette issue, split into its items by its own table of contents.
+The output is deterministic, so re-running the import reproduces the same files.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from . import cjk
+from .errors import ContentError, ContentErrors
+from .rawtext import (Box, Heading, Label, Line, ListBlock, NodeBuilder, Paragraph, Report,
+                      Signature, Table, clean_inline)
+from .sourcefiles import read_lines
+
+
+@dataclass
+class Draft:
+    meta: dict
+    nodes: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    drafts: list[Draft]
+    report: Report
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Curated facts the importer needs: issuers and id prefixes by doc-number 代字,
+    ids of sources that carry no document number."""
+    prefixes: dict   # 代字 -> {"slug": ..., "issuer": ...}
+    source_ids: dict  # source file name -> id
+
+    @classmethod
+    def load(cls, data_dir: Path) -> "Catalogue":
+        from .content import load_yaml
+        prefixes = load_yaml(data_dir / "doc_prefixes.yaml", root=data_dir.parent) or {}
+        sources = load_yaml(data_dir / "sources.yaml", root=data_dir.parent) or []
+        return cls(prefixes, {s["file"]: s["id"] for s in sources if s.get("id")})
+
+    def doc_id(self, number: cjk.DocNumber | None, source: str, fallback: str) -> str:
+        if number is not None and number.prefix in self.prefixes:
+            slug = self.prefixes[number.prefix]["slug"]
+            return f"{slug}-{number.year}-{number.number}" if number.year else f"{slug}-{number.number}"
+        return self.source_ids.get(source, fallback)
+
+    def issuer(self, number: cjk.DocNumber | None) -> str | None:
+        if number is not None and number.prefix in self.prefixes:
+            return self.prefixes[number.prefix].get("issuer")
+        return None
+
+
+# --- shared metadata rules -------------------------------------------------------------
+
+_ISSUED_DATE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)印发$")
+_NORMATIVE = re.compile(r"^规范性文件统一编号\s*(\S+)$")
+_ANNEX_REF = re.compile(r"^附\s*件\s*[:：]\s*(.+)$")
+
+
+def doc_type(title: str, number: cjk.DocNumber | None) -> str:
+    """文种 of a document, read from its title (and 政府令 for regulations)."""
+    if number is not None and number.prefix.endswith("政府令"):
+        return "规章"
+    if re.search(r"(任职|免职|任免)的通知$", title):
+        return "任免"
+    if title.endswith("记事"):
+        return "记事"
+    if title.endswith("发文目录"):
+        return "目录"
+    instrument = inner_title(title) or title
+    for suffix in ("规划", "方案", "规定", "办法", "预案", "实施意见", "意见", "清单"):
+        if re.search(f"{suffix}\\s*(（[^）]*）|\\([^)]*\\))?$", instrument):
+            return suffix
+    if title.endswith("任务"):
+        return "清单"
+    if title.endswith("通知"):
+        return "通知"
+    return "其他"
+
+
+def inner_title(title: str) -> str | None:
+    """The instrument a notice issues: 关于印发《X》的通知 / 关于印发X的通知 -> X."""
+    match = re.search(r"印发《(.+)》的通知$", title) or re.search(r"印发(.+)的通知$", title)
+    return match.group(1) if match else None
+
+
+def known_titles(title: str, body: list[Line]) -> set[str]:
+    titles = {title}
+    inner = inner_title(title)
+    if inner:
+        titles.add(inner)
+    for line in body:
+        match = _ANNEX_REF.match(clean_inline(line.text))
+        if match:
+            titles.add(match.group(1).strip())
+    return titles
+
+
+def _signatures(nodes: list) -> list[Signature]:
+    found = []
+    for node in nodes:
+        if isinstance(node, Signature):
+            found.append(node)
+        elif isinstance(node, Box):
+            found.extend(_signatures(node.children))
+    return found
+
+
+def _fill_dates_and_issuer(meta: dict, nodes: list, catalogue: Catalogue, number) -> None:
+    signatures = _signatures(nodes)
+    if signatures:
+        first = signatures[0]
+        meta["date"] = cjk.cn_date(first.lines[-1])
+        names = [n for n in first.lines[:-1] if not n.startswith("市长")]
+        if names and not meta.get("issuer"):
+            meta["issuer"] = "、".join(names)
+    if not meta.get("issuer"):
+        meta["issuer"] = catalogue.issuer(number)
+    if not meta.get("issuer"):
+        match = re.match(r"^(宁波市人民政府(办公厅)?)关于", meta["title"])
+        meta["issuer"] = match.group(1) if match else None
+    for node in nodes:
+        if isinstance(node, Paragraph):
+            match = _ISSUED_DATE.match(node.text)
+            if match:
+                meta["published"] = cjk.cn_date(match.group(1))
+
+
+def _ordered_meta(meta: dict) -> dict:
+    order = ["id", "title", "doc_number", "issuer", "date", "published", "type", "masthead",
+             "normative_code", "gazette", "gazette_page", "source", "source_lines"]
+    out = {k: meta.get(k) for k in order if k in meta}
+    out.update({k: v for k, v in meta.items() if k not in out})
+    return out
+
+
+# --- recipe: one document --------------------------------------------------------------
+
+def _read_head(lines: list[Line]) -> tuple[dict, int]:
+    """Masthead, doc number and title at the top; returns them and where the body starts."""
+    head = {"masthead": None, "doc_number": None, "title_parts": []}
+    i = 0
+    while i < len(lines):
+        text = clean_inline(re.sub(r"^#+\s*", "", lines[i].text))
+        if not text:
+            i += 1
+            continue
+        number = cjk.parse_doc_number(text)
+        if number is not None:
+            head["doc_number"] = number
+        elif text.endswith("文件") and not head["title_parts"] and len(text) <= 20:
+            head["masthead"] = text
+        elif (text.endswith(("：", ":")) or cjk.ends_sentence(text) or cjk.heading_level(text)
+              or (head["title_parts"] and head["doc_number"] is not None)):
+            break
+        else:
+            head["title_parts"].append(text)
+        i += 1
+    return head, i
+
+
+def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: Report) -> list[Draft]:
+    head, start = _read_head(lines)
+    if not head["title_parts"]:
+        raise ContentErrors([ContentError(source, lines[0].number if lines else 1,
+                                          "no title found at the top of the text")])
+    title = cjk.remove_stray_spaces("".join(head["title_parts"]))
+    number = head["doc_number"]
+    body = lines[start:]
+    nodes = NodeBuilder(report, known_titles(title, body)).build(body)
+    meta = {
+        "id": catalogue.doc_id(number, source, f"doc-{Path(source).stem[:3]}"),
+        "title": title,
+        "doc_number": str(number) if number else None,
+        "issuer": None,
+        "date": None,
+        "type": doc_type(title, number),
+        "masthead": head["masthead"],
+        "source": source,
+        "source_lines": [lines[0].number, lines[-1].number],
+    }
+    _fill_dates_and_issuer(meta, nodes, catalogue, number)
+    if not meta["masthead"]:
+        del meta["masthead"]
+    meta.setdefault("published", None)
+    return [Draft(_ordered_meta(meta), nodes)]
+
+
+# --- recipe: a gazette issue -------------------------------------------------------------
+
+_TOC_ENTRY_NUMBERED = re.compile(r"^(?P<title>.+?)\s*[(（](?P<number>[^()（）]*\d+号)[)）]\s*[(（](?P<page>\d+)[)）]$")
+_TOC_ENTRY_PAGE = re.compile(r"^(?P<title>.+?)\s*[(（](?P<page>\d+)[)）]$")
+_TOC_RULE = re.compile(r"^[-\s]+$")
+_ISSUE = re.compile(r"第\s*(\d+)\s*期\s*[(（]\s*总第\s*(\d+)\s*期\s*[)）]")
+_EDITORIAL = re.compile(r"^(?P<label>[\u4e00-\u9fff](?:\s?[\u4e00-\u9fff]){1,6})\s*[:：]\s*(?P<value>.*)$")
+_NAME_ROLES = ("总编", "副总编", "编辑")
+
+
+@dataclass
+class TocEntry:
+    line: int
+    category: str | None
+    title: str
+    number: str | None
+    page: int
+    doc_id: str | None = None
+
+
+def is_gazette(lines: list[Line]) -> bool:
+    head = "\n".join(line.text for line in lines[:40])
+    return "公报" in head and bool(re.search(r"目\s*录", head)) and bool(_ISSUE.search(head))
+
+
+def _parse_toc(lines: list[Line]) -> list[TocEntry]:
+    entries: list[TocEntry] = []
+    category = None
+    i = 0
+    while i < len(lines):
+        raw = lines[i].text.strip()
+        text = clean_inline(raw.replace("\t", " "))
+        i += 1
+        if not text or _TOC_RULE.match(raw.replace("\t", "")):
+            continue
+        bullet = text.startswith("- ")
+        if bullet:
+            text = text[2:].strip()
+            nxt = lines[i].text.strip() if i < len(lines) else ""
+            if not _TOC_ENTRY_PAGE.match(text) and nxt.startswith(("(", "（")):
+                text = f"{text}{clean_inline(nxt)}"
+                i += 1
+        match = _TOC_ENTRY_NUMBERED.match(text)
+        if match:
+            entries.append(TocEntry(lines[i - 1].number, category, clean_inline(match["title"]),
+                                    match["number"], int(match["page"])))
+            continue
+        match = _TOC_ENTRY_PAGE.match(text)
+        if match and ("\t" in raw or bullet):
+            entries.append(TocEntry(lines[i - 1].number, category, clean_inline(match["title"]),
+                                    None, int(match["page"])))
+            continue
+        if len(text) <= 12 and not re.fullmatch(r"目\s*录", text):
+            category = text
+    return entries
+
+
+def _name_list(value: str) -> str:
+    """孙 杰 孙亚红 -> 孙杰 孙亚红: names spaced out to align in print, rejoined."""
+    tokens, merged = value.split(), []
+    for token in tokens:
+        if merged and len(token) == 1 and len(merged[-1]) == 1:
+            merged[-1] += token
+        else:
+            merged.append(token)
+    return " ".join(merged)
+
+
+def _gazette_front(lines: list[Line], entries: list[TocEntry], report: Report) -> tuple[list, dict]:
+    """Cover, contents and editorial data of the issue."""
+    meta: dict = {}
+    nodes: list = []
+    toc_lines = {e.line for e in entries}
+    by_category: dict[str | None, list[TocEntry]] = {}
+    for entry in entries:
+        by_category.setdefault(entry.category, []).append(entry)
+    cover: list[str] = []
+    editorial: list[str] = []
+    toc_done = False
+    i = 0
+    while i < len(lines):
+        raw = lines[i].text
+        text = " ".join(raw.split())  # cover lines keep their spaces: 发布规章 宣传政策
+        i += 1
+        if not text:
+            continue
+        match = _ISSUE.search(text)
+        if match and "issue" not in meta:
+            meta["issue"], meta["issue_total"] = int(match[1]), int(match[2])
+        if re.fullmatch(r"目\s*录", text):
+            if not toc_done:
+                nodes.append(Label(lines[i - 1].number, "\n".join(cover)))
+                cover = []
+                nodes.append(Heading(lines[i - 1].number, 2, "目录"))
+                for category, items in by_category.items():
+                    if category:
+                        nodes.append(Heading(items[0].line, 3, category))
+                    nodes.append(ListBlock(items[0].line, [_toc_item(e) for e in items]))
+                toc_done = True
+            report.count("gazette contents pages read")
+            continue
+        if lines[i - 1].number in toc_lines or _TOC_RULE.match(raw.replace("\t", "")):
+            continue
+        if any(e.category == text for e in entries) or (i < len(lines) and lines[i].text.strip().startswith(("(", "（"))
+                                                          and any(cjk.squeeze(e.title).startswith(cjk.squeeze(text.lstrip("- "))) for e in entries)):
+            continue
+        if text.startswith("- ") or re.match(r"^[(（].*[)）]\s*[(（]\d+[)）]$", text):
+            continue  # bullet lines and their continuation are in the entries
+        match = _EDITORIAL.match(text)
+        if match and toc_done:
+            label = match["label"].replace(" ", "")
+            value = match["value"].strip()
+            if label in _NAME_ROLES:
+                value = _name_list(value)
+            else:
+                value = cjk.remove_stray_spaces(value)
+            editorial.append(f"{label}：{value}")
+            if label == "出刊日期":
+                meta["published"] = cjk.cn_date(value)
+            continue
+        if editorial and re.match(r"^\d", text):
+            editorial[-1] += text  # an address wrapped onto the next line
+            continue
+        if toc_done and cover == [] and nodes and isinstance(nodes[-1], Label) and lines[i - 2].text.strip():
+            nodes[-1].text += "\n" + text
+            continue
+        if toc_done:
+            nodes.append(Label(lines[i - 1].number, text))
+        else:
+            cover.append(text)
+    if editorial:
+        nodes.append(ListBlock(lines[-1].number, editorial))
+    return nodes, meta
+
+
+def _toc_item(entry: TocEntry) -> str:
+    number = f"（{entry.number}）" if entry.number else ""
+    text = f"{entry.title}{number}"
+    label = md_escape(text)
+    linked = f"[{label}](doc:{entry.doc_id})" if entry.doc_id else label
+    return f"{linked} …… {entry.page}"
+
+
+def _gazette_back(lines: list[Line], report: Report) -> list:
+    nodes: list = []
+    places: list[str] = []
+    for line in lines:
+        raw = line.text.rstrip()
+        if not raw.strip():
+            continue
+        if "\t" in raw:
+            name, _, address = raw.partition("\t")
+            places.append(f"{clean_inline(name)} {clean_inline(address)}")
+            continue
+        if places:
+            nodes.append(ListBlock(line.number, [md_escape(p) for p in places]))
+            places = []
+        text = " ".join(raw.split())
+        if re.match(r"^《.*》简介$", text):
+            nodes.append(Heading(line.number, 2, text))
+        elif cjk.ends_sentence(text) and len(text) > 20:
+            nodes.append(Paragraph(line.number, text))
+        else:
+            nodes.append(Label(line.number, text))
+    if places:
+        nodes.append(ListBlock(lines[-1].number, [md_escape(p) for p in places]))
+    return nodes
+
+
+def import_gazette(lines: list[Line], source: str, catalogue: Catalogue, report: Report) -> list[Draft]:
+    first_toc = next(i for i, l in enumerate(lines) if re.fullmatch(r"目\s*录", l.text.strip()))
+    entries = _parse_toc(lines[first_toc:])
+    if not entries:
+        raise ContentErrors([ContentError(source, lines[first_toc].number, "no entries in the table of contents")])
+    # where each item starts: the first line after the contents equal to its title
+    last_toc_line = max(e.line for e in entries)
+    starts: list[int] = []
+    position = next(i for i, l in enumerate(lines) if l.number > last_toc_line)
+    for entry in entries:
+        want = cjk.squeeze(entry.title)
+        for i in range(position, len(lines)):
+            if cjk.squeeze(lines[i].text) == want:
+                starts.append(i)
+                position = i + 1
+                break
+        else:
+            raise ContentErrors([ContentError(source, entry.line,
+                                              f"contents entry '{entry.title}' not found in the text")])
+    tail = next((i for i in range(starts[-1], len(lines))
+                 if re.match(r"^《.*》简介$", lines[i].text.strip())), len(lines))
+    year = next((int(l.text.strip()) for l in lines[:first_toc] if re.fullmatch(r"\d{4}", l.text.strip())), None)
+    drafts: list[Draft] = []
+    gazette_id = None
+    item_drafts: list[Draft] = []
+    for n, (entry, start) in enumerate(zip(entries, starts)):
+        end = starts[n + 1] if n + 1 < len(entries) else tail
+        segment = lines[start:end]
+        normative = None
+        # a 规范性文件统一编号 printed above the next title belongs to the next item
+        for k in range(len(segment) - 1, -1, -1):
+            text = segment[k].text.strip()
+            if not text:
+                continue
+            if _NORMATIVE.match(clean_inline(text)):
+                segment = segment[:k]
+            break
+        if n > 0:
+            prev_segment_end = lines[starts[n - 1]:start]
+            for line in reversed(prev_segment_end):
+                text = clean_inline(line.text)
+                if not text:
+                    continue
+                match = _NORMATIVE.match(text)
+                normative = match.group(1) if match else None
+                break
+        draft = _gazette_item(segment, entry, source, catalogue, report)
+        if normative:
+            draft.meta["normative_code"] = normative
+        item_drafts.append(draft)
+        entry.doc_id = draft.meta["id"]
+    gazette_id = f"gazette-{year}-{_issue_number(lines):02d}" if year else f"gazette-{Path(source).stem[:3]}"
+    front_nodes, front_meta = _gazette_front(lines[:starts[0]], entries, report)
+    back_nodes = _gazette_back(lines[tail:], report)
+    title_line = next(clean_inline(l.text) for l in lines if clean_inline(l.text))
+    issue = front_meta.get("issue")
+    meta = {
+        "id": gazette_id,
+        "title": f"{title_line}{year}年第{issue}期" if year and issue else title_line,
+        "doc_number": None,
+        "issuer": "宁波市人民政府办公厅" if "宁波市人民政府办公厅主办" in "".join(l.text for l in lines[:first_toc + 80]) else None,
+        "date": None,
+        "published": front_meta.get("published"),
+        "type": "公报",
+        "issue": issue,
+        "issue_total": front_meta.get("issue_total"),
+        "year": year,
+        "source": source,
+        "source_lines": [lines[0].number, lines[-1].number],
+    }
+    for draft in item_drafts:
+        draft.meta["gazette"] = gazette_id
+        if draft.meta.get("published") is None:
+            draft.meta["published"] = meta["published"]
+        draft.meta = _ordered_meta(draft.meta)
+        _link_document_list(draft, {cjk.squeeze(e.title): e.doc_id for e in entries}, item_drafts)
+    drafts.append(Draft(_ordered_meta(meta), front_nodes + back_nodes))
+    drafts.extend(item_drafts)
+    return drafts
+
+
+def _issue_number(lines: list[Line]) -> int:
+    for line in lines[:60]:
+        match = _ISSUE.search(line.text)
+        if match:
+            return int(match[1])
+    return 0
+
+
+def _gazette_item(segment: list[Line], entry: TocEntry, source: str, catalogue: Catalogue,
+                  report: Report) -> Draft:
+    title = cjk.remove_stray_spaces(clean_inline(segment[0].text))
+    rest = segment[1:]
+    number = None
+    for k, line in enumerate(rest):
+        if not line.text.strip():
+            continue
+        number = cjk.parse_doc_number(clean_inline(line.text))
+        if number is not None:
+            rest = rest[k + 1:]
+        break
+    nodes = NodeBuilder(report, known_titles(title, rest)).build(rest)
+    fallback = {"记事": "chronicle", "目录": "document-list"}.get(doc_type(title, number), "item")
+    meta = {
+        "id": catalogue.doc_id(number, source, f"{fallback}-{entry.page}"),
+        "title": title,
+        "doc_number": str(number) if number else None,
+        "issuer": None,
+        "date": None,
+        "published": None,
+        "type": doc_type(title, number),
+        "gazette_page": entry.page,
+        "source": source,
+        "source_lines": [segment[0].number, segment[-1].number],
+    }
+    if meta["type"] in ("记事", "目录"):
+        meta["id"] = catalogue.source_ids.get(f"{source}#{meta['type']}", meta["id"])
+    _fill_dates_and_issuer(meta, nodes, catalogue, number)
+    if meta["type"] in ("记事", "目录"):
+        meta["issuer"] = None
+    return Draft(meta, nodes)
+
+
+def _link_document_list(draft: Draft, _titles: dict, items: list[Draft]) -> None:
+    """In a list of documents issued, items that are in the corpus link to their page."""
+    if draft.meta["type"] != "目录":
+        return
+    by_number = {d.meta["doc_number"]: d.meta["id"] for d in items if d.meta.get("doc_number")}
+    for node in draft.nodes:
+        if not isinstance(node, ListBlock):
+            continue
+        linked = []
+        for item in node.items:
+            number_text = item.split(" ", 1)[0]
+            number = cjk.parse_doc_number(number_text)
+            target = by_number.get(str(number)) if number else None
+            linked.append(f"[{md_escape(item)}](doc:{target})" if target else md_escape(item))
+        node.items = linked
+        node.escaped = True
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|])")
+_LINE_START = re.compile(r"^(\d+)([.)])(\s)|^([#>+-])(?=\s|$)|^(=+|-+)$")
+
+
+def md_escape(text: str) -> str:
+    """Text that Markdown shows exactly as written."""
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    return _LINE_START.sub(lambda m: (f"{m[1]}\\{m[2]}{m[3]}" if m[1] else "\\" + m.group(0)), text)
+
+
+def _table_md(table: Table) -> str:
+    cell = lambda c: md_escape(c) if c else " "
+    lines = ["| " + " | ".join(cell(c) for c in table.header) + " |",
+             "|" + "|".join(" --- " for _ in table.header) + "|"]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in table.rows]
+    return "\n".join(lines)
+
+
+def nodes_markdown(nodes: list) -> str:
+    blocks: list[str] = []
+    for node in nodes:
+        if isinstance(node, Heading):
+            blocks.append("#" * node.level + " " + md_escape(node.text))
+        elif isinstance(node, Paragraph):
+            blocks.append(md_escape(node.text))
+        elif isinstance(node, Label):
+            lines = [md_escape(t) for t in node.text.split("\n")]
+            blocks.append("::: label\n" + "\\\n".join(lines) + "\n:::")
+        elif isinstance(node, Table):
+            blocks.append(_table_md(node))
+        elif isinstance(node, Box):
+            blocks.append(f"::: box {md_escape(node.title)}\n\n{nodes_markdown(node.children)}\n\n:::")
+        elif isinstance(node, Signature):
+            blocks.append("::: signature\n" + "\\\n".join(md_escape(t) for t in node.lines) + "\n:::")
+        elif isinstance(node, ListBlock):
+            escaped = getattr(node, "escaped", False) or any("](doc:" in i for i in node.items)
+            blocks.append("\n".join(f"- {i if escaped else md_escape(i)}" for i in node.items))
+        else:  # pragma: no cover - every node type is handled above
+            raise TypeError(node)
+    return "\n\n".join(blocks)
+
+
+def draft_markdown(draft: Draft) -> str:
+    front = yaml.safe_dump(draft.meta, allow_unicode=True, sort_keys=False, width=1000)
+    return f"---\n{front}---\n\n{nodes_markdown(draft.nodes)}\n"
+
+
+# --- entry point ----------------------------------------------------------------------------
+
+def import_source(path: Path, catalogue: Catalogue, root: Path | None = None) -> ImportResult:
+    lines = read_lines(path, root)
+    report = Report()
+    if is_gazette(lines):
+        drafts = import_gazette(lines, path.name, catalogue, report)
+    else:
+        drafts = import_single(lines, path.name, catalogue, report)
+    report.count("documents", len(drafts))
+    return ImportResult(drafts, report)
+
+
+def write_drafts(result: ImportResult, out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for draft in result.drafts:
+        path = out_dir / f"{draft.meta['id']}.md"
+        path.write_text(draft_markdown(draft), encoding="utf-8")
+        written.append(path)
+    return written

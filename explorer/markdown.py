@@ -1,0 +1,240 @@
+"""Markdown -> HTML for document bodies.
+
+CommonMark with tables, raw HTML off. Containers: `::: box 专栏…` (a feature box),
+`::: signature`, `::: label`. Every heading, article (第X条), table row and box
+gets a stable anchor; `[text](doc:ID#anchor)` links are resolved through the URL
+registry, and a link to an unknown document is a ContentError with its line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.container import container_plugin
+
+from . import cjk
+from .errors import ContentError
+from .model import TocEntry
+
+ROW_NUMBER = re.compile(r"^[▲*]?\s*(\d+)$")
+
+
+@dataclass
+class RenderEnv:
+    """What rendering one body needs and what it finds."""
+    source: str                                   # file shown in errors
+    line_offset: int                              # file line of the body's first line
+    resolve: Callable[[str, str | None], str | None]  # (doc id, anchor) -> href or None
+    errors: list[ContentError] = field(default_factory=list)
+    toc: list[TocEntry] = field(default_factory=list)
+    anchors: set[str] = field(default_factory=set)
+    links_to: set[str] = field(default_factory=set)
+    anchor_refs: list[tuple[int, str, str]] = field(default_factory=list)  # line, doc id, anchor
+    counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
+                                                            "rows": 0, "boxes": 0})
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(c.content for c in token.children or [] if c.type in ("text", "code_inline"))
+
+
+def _box_render(self, tokens, idx, options, env):
+    token = tokens[idx]
+    if token.nesting == 1:
+        title = token.info.strip()[len("box"):].strip()
+        anchor = token.attrGet("id")
+        title_html = _MD.renderInline(title)
+        return (f'<aside class="box" id="{anchor}" aria-labelledby="{anchor}-title">\n'
+                f'<p class="box-title" id="{anchor}-title">{title_html}</p>\n')
+    return "</aside>\n"
+
+
+def _div_render(name: str):
+    def render(self, tokens, idx, options, env):
+        return f'<div class="{name}">\n' if tokens[idx].nesting == 1 else "</div>\n"
+    return render
+
+
+def _anchor_rule(state) -> None:
+    """Assign anchors, collect the table of contents, resolve doc: links."""
+    env = state.env.get("render")
+    if env is None:  # an inline snippet such as a box title
+        return
+    outline = [0] * 7
+    table_no = 0
+    numbered_table = False
+    row_no = 0
+    used: set[str] = set()
+
+    def unique(anchor: str) -> str:
+        base, n = anchor, 2
+        while anchor in used:
+            anchor = f"{base}-{n}"
+            n += 1
+        used.add(anchor)
+        return anchor
+
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        if token.type == "heading_open":
+            level = int(token.tag[1])
+            outline[level] += 1
+            for deeper in range(level + 1, 7):
+                outline[deeper] = 0
+            anchor = unique("sec-" + "-".join(str(n) for n in outline[2:level + 1]))
+            token.attrSet("id", anchor)
+            text = _inline_text(tokens[i + 1])
+            env.toc.append(TocEntry(level, text, anchor))
+            env.counts["headings"] += 1
+        elif token.type == "paragraph_open" and i + 1 < len(tokens):
+            inline = tokens[i + 1]
+            match = cjk.ARTICLE_RE.match(inline.content)
+            if match:
+                anchor = unique(f"article-{cjk.chinese_numeral(match.group(1))}")
+                token.attrSet("id", anchor)
+                token.attrSet("class", "article")
+                _link_lead(inline, match.group(0), anchor)
+                env.counts["articles"] += 1
+        elif token.type == "table_open":
+            table_no += 1
+            row_no = 0
+            env.counts["tables"] += 1
+            header = next(t for t in tokens[i:] if t.type == "inline")
+            numbered_table = header.content.strip() == "序号"
+        elif token.type == "tr_open" and tokens[i + 1].type == "td_open" and _is_group_row(tokens, i):
+            # a domain row (一、…) spanning the table: a heading of the rows below it
+            outline[3] += 1
+            for deeper in range(4, 7):
+                outline[deeper] = 0
+            anchor = unique("sec-" + "-".join(str(n) for n in outline[2:4]))
+            token.attrSet("id", anchor)
+            token.attrSet("class", "group-row")
+            env.toc.append(TocEntry(3, tokens[i + 2].content.strip(), anchor))
+            env.counts["headings"] += 1
+        elif token.type == "tr_open" and tokens[i + 1].type == "td_open":
+            row_no += 1
+            env.counts["rows"] += 1
+            first_cell = tokens[i + 2]
+            match = ROW_NUMBER.match(first_cell.content.strip()) if numbered_table else None
+            anchor = unique(f"row-{match.group(1)}" if match else f"t{table_no}-r{row_no}")
+            token.attrSet("id", anchor)
+            if match:
+                _link_lead(first_cell, first_cell.content.strip(), anchor)
+        elif token.type == "container_box_open":
+            env.counts["boxes"] += 1
+            token.attrSet("id", unique(f"box-{env.counts['boxes']}"))
+        if token.type == "inline":
+            _resolve_links(token, env)
+    env.anchors = used
+
+
+def _is_group_row(tokens: list[Token], i: int) -> bool:
+    cells = []
+    j = i + 1
+    while tokens[j].type != "tr_close":
+        if tokens[j].type == "inline":
+            cells.append(tokens[j].content.strip())
+        j += 1
+    return bool(cells) and cjk.heading_level(cells[0]) == 2 and not any(cells[1:])
+
+
+def _collapse_group_rows(state) -> None:
+    """A group row renders as one header cell spanning the table."""
+    tokens = state.tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token.type == "tr_open" and token.attrGet("class") == "group-row":
+            j = i
+            while tokens[j].type != "tr_close":
+                j += 1
+            cells = tokens[i + 1:j]
+            width = sum(1 for t in cells if t.type == "td_open")
+            th_open = Token("th_open", "th", 1, attrs={"colspan": str(width), "scope": "colgroup"})
+            out += [token, th_open, cells[1], Token("th_close", "th", -1), tokens[j]]
+            i = j + 1
+            continue
+        out.append(token)
+        i += 1
+    state.tokens = out
+
+
+def _link_lead(inline: Token, lead: str, anchor: str) -> None:
+    """Make the leading words of an inline (第一条, a row number) a permalink."""
+    children = inline.children or []
+    if not children or children[0].type != "text" or not children[0].content.startswith(lead):
+        return
+    first = children[0]
+    rest = first.content[len(lead):]
+    link_open = Token("link_open", "a", 1, attrs={"href": f"#{anchor}", "class": "permalink-lead"})
+    text = Token("text", "", 0, content=lead)
+    link_close = Token("link_close", "a", -1)
+    new = [link_open, text, link_close]
+    if rest:
+        new.append(Token("text", "", 0, content=rest))
+    inline.children = new + children[1:]
+
+
+def _resolve_links(inline: Token, env: RenderEnv) -> None:
+    for child in inline.children or []:
+        if child.type != "link_open":
+            continue
+        href = str(child.attrGet("href") or "")
+        if not href.startswith("doc:"):
+            continue
+        target, _, anchor = href[4:].partition("#")
+        resolved = env.resolve(target, anchor or None)
+        line = env.line_offset + (inline.map[0] if inline.map else 0)
+        if resolved is None:
+            what = f"'{target}#{anchor}'" if anchor else f"'{target}'"
+            env.errors.append(ContentError(env.source, line, f"link to unknown document or anchor {what}"))
+            child.attrSet("href", "#")
+        else:
+            env.links_to.add(target)
+            if anchor:
+                env.anchor_refs.append((line, target, anchor))
+            child.attrSet("href", resolved)
+
+
+def _heading_open(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env)
+
+
+def _heading_close(self, tokens, idx, options, env):
+    anchor = tokens[idx - 2].attrGet("id")
+    # the mark is drawn by CSS so the heading's text stays the document's own
+    return (f'<a class="permalink" href="#{anchor}" aria-label="本节链接"></a>'
+            + self.renderToken(tokens, idx, options, env))
+
+
+def _table_open(self, tokens, idx, options, env):
+    return '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">\n' + \
+        self.renderToken(tokens, idx, options, env)
+
+
+def _table_close(self, tokens, idx, options, env):
+    return self.renderToken(tokens, idx, options, env) + "</div>\n"
+
+
+def _make() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    md.use(container_plugin, name="box", render=_box_render)
+    md.use(container_plugin, name="signature", render=_div_render("signature"))
+    md.use(container_plugin, name="label", render=_div_render("label"))
+    md.core.ruler.push("anchors", _anchor_rule)
+    md.core.ruler.push("group_rows", _collapse_group_rows)
+    md.add_render_rule("heading_close", _heading_close)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
+    return md
+
+
+_MD = _make()
+
+
+def render_body(markdown: str, env: RenderEnv) -> str:
+    return _MD.render(markdown, {"render": env})

@@ -1,0 +1,108 @@
+"""The pipeline: load everything, resolve and check, then render and write.
+
+Nothing is written until every document has been loaded and checked; the output is
+built in a staging folder beside site/ and swapped in only when the build succeeded.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import urls
+from .content import load_site
+from .errors import ContentError, ContentErrors, display_path
+from .linkcheck import check_site
+from .markdown import RenderEnv, render_body
+from .model import Site
+from .render import document_record, make_environment, render_pages
+
+
+@dataclass
+class BuildResult:
+    pages: Counter = field(default_factory=Counter)
+    warnings: list[ContentError] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def load(root: Path) -> Site:
+    return load_site(root)
+
+
+def resolve(site: Site) -> list[ContentError]:
+    """Render every body (anchors, contents, doc: links) and check cross-references."""
+    problems: list[ContentError] = []
+    anchor_refs: list[tuple[str, int, str, str]] = []
+    for doc in site.documents_sorted():
+        page = urls.url_for(doc)
+
+        def resolve_link(target: str, anchor: str | None, page=page) -> str | None:
+            if target not in site.documents:
+                return None
+            return urls.relative_url(page, urls.document_url(target), anchor)
+
+        shown = display_path(doc.path, site.root)
+        env = RenderEnv(source=shown, line_offset=doc.body_line, resolve=resolve_link)
+        doc.html = render_body(doc.body, env)
+        doc.toc, doc.anchors, doc.links_to, doc.counts = env.toc, env.anchors, env.links_to, env.counts
+        problems.extend(env.errors)
+        anchor_refs.extend((shown, line, target, anchor) for line, target, anchor in env.anchor_refs)
+    for shown, line, target, anchor in anchor_refs:
+        if anchor not in site.documents[target].anchors:
+            problems.append(ContentError(shown, line, f"link to unknown anchor '{target}#{anchor}'"))
+    return problems
+
+
+def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
+    """Render and write the site to out, atomically. Raises ContentErrors (and leaves out
+    untouched) when the written pages have broken links and strict is on."""
+    result = BuildResult()
+    started = time.perf_counter()
+    env = make_environment(site.root / "templates")
+    pages = render_pages(site, env)
+    result.timings["render"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        staging.mkdir(parents=True)
+        for url, html in pages:
+            target = staging / url
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(html, encoding="utf-8")
+            result.pages[url.split("/")[0] if "/" in url else "top-level"] += 1
+        shutil.copytree(site.root / "static", staging / "static")
+        (staging / "sources").mkdir()
+        for source in sorted(site.sources.values(), key=lambda s: s.file):
+            shutil.copyfile(source.path, staging / "sources" / source.file)
+        (staging / "data").mkdir()
+        records = [document_record(d) for d in site.documents_sorted()]
+        (staging / urls.DOCUMENTS_JSON).write_text(
+            json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        (staging / ".nojekyll").write_text("", encoding="utf-8")
+        result.timings["write"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        problems = check_site(staging)
+        result.timings["check links"] = time.perf_counter() - started
+        if problems and strict:
+            raise ContentErrors(problems)
+        result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return result
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace out with staging; the old site is removed only after the rename."""
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
