@@ -37,7 +37,11 @@ def _yaml_error(shown: str, exc: yaml.YAMLError, line_offset: int) -> ContentErr
     if "found character '\\t'" in problem:
         problem = "tab character used for indentation; use spaces"
     context = getattr(exc, "context", None)
-    message = f"invalid YAML: {problem}" + (f" ({context})" if context and "duplicate" not in problem else "")
+    context_mark = getattr(exc, "context_mark", None)
+    message = f"invalid YAML: {problem}"
+    if context and "duplicate" not in problem:
+        started = f" started at line {context_mark.line + 1 + line_offset}" if context_mark else ""
+        message += f" ({context}{started})"
     return ContentError(shown, line, message)
 
 
@@ -161,7 +165,7 @@ def parse_document(path: Path, root: Path) -> Document:
 
 # --- the whole site ----------------------------------------------------------------------
 
-def load_site(root: Path) -> Site:
+def load_site(root: Path, theme: Path | None = None) -> Site:
     """Everything under content/ and data/, checked; raises ContentErrors listing every problem."""
     errors: list[ContentError] = []
     types: dict[str, DocType] = {}
@@ -210,7 +214,7 @@ def load_site(root: Path) -> Site:
                                        f"unknown gazette issue '{doc.gazette}'{did_you_mean(doc.gazette, documents)}"))
     if errors:
         raise ContentErrors(sorted(set(errors)))
-    return Site(root=root, documents=documents, types=types, sources=sources)
+    return Site(root=root, documents=documents, types=types, sources=sources, theme=theme)
 
 
 def _line_of(path: Path, key: str) -> int | None:

@@ -329,11 +329,11 @@ def _gazette_front(lines: list[Line], entries: list[TocEntry], report: Report) -
 
 
 def _toc_item(entry: TocEntry) -> str:
-    number = f"（{entry.number}）" if entry.number else ""
-    text = f"{entry.title}{number}"
-    label = md_escape(text)
+    # written as printed: title (number) (page)
+    number = f" ({entry.number})" if entry.number else ""
+    label = md_escape(f"{entry.title}{number}")
     linked = f"[{label}](doc:{entry.doc_id})" if entry.doc_id else label
-    return f"{linked} …… {entry.page}"
+    return f"{linked} ({entry.page})"
 
 
 def _gazette_back(lines: list[Line], report: Report) -> list:

@@ -71,7 +71,12 @@ class Site:
     documents: dict[str, Document]
     types: dict[str, DocType]
     sources: dict[str, SourceText]
+    theme: Path | None = None       # folder with templates/ and static/; the root by default
     title: str = "宁波政策文件库"
+
+    @property
+    def theme_dir(self) -> Path:
+        return self.theme or self.root
 
     def documents_sorted(self) -> list[Document]:
         """Newest first; undated documents last, then by id."""

@@ -311,7 +311,6 @@ class NodeBuilder:
                 continue
             if item.kind == "bold" and cjk.heading_level(item.text) == 2:
                 table.rows.append(_normalise_row([item.text], width))
-                self.report.count("HTML fragments converted")
                 j += 1
                 continue
             if item.kind != "row":
@@ -461,7 +460,6 @@ class NodeBuilder:
         text = clean_inline(_strip_bold_marks(item.text, self.report))
         if item.kind == "bold":
             nodes.append(Heading(item.line, cjk.heading_level(text) or 3, text))
-            self.report.count("HTML fragments converted")
             return i + 1
         if cjk.ANNEX_HEADING_RE.match(text):
             nodes.append(Label(item.line, text.replace(" ", "")))

@@ -29,8 +29,8 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def load(root: Path) -> Site:
-    return load_site(root)
+def load(root: Path, theme: Path | None = None) -> Site:
+    return load_site(root, theme)
 
 
 def resolve(site: Site) -> list[ContentError]:
@@ -62,7 +62,7 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
     untouched) when the written pages have broken links and strict is on."""
     result = BuildResult()
     started = time.perf_counter()
-    env = make_environment(site.root / "templates")
+    env = make_environment(site.theme_dir / "templates")
     pages = render_pages(site, env)
     result.timings["render"] = time.perf_counter() - started
 
@@ -76,7 +76,7 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(html, encoding="utf-8")
             result.pages[url.split("/")[0] if "/" in url else "top-level"] += 1
-        shutil.copytree(site.root / "static", staging / "static")
+        shutil.copytree(site.theme_dir / "static", staging / "static")
         (staging / "sources").mkdir()
         for source in sorted(site.sources.values(), key=lambda s: s.file):
             shutil.copyfile(source.path, staging / "sources" / source.file)

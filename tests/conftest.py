@@ -1,0 +1,58 @@
+"""Shared fixtures: the project root, a site built once per session into a temp dir,
+and a headless Chromium driven by Playwright (Debian's /usr/bin/chromium)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from explorer import site as pipeline
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real corpus built into a fresh folder."""
+    out = tmp_path_factory.mktemp("build") / "site"
+    site = pipeline.load(ROOT)
+    assert pipeline.resolve(site) == []
+    pipeline.write(site, out)
+    return out
+
+
+def build_fixture(content_root: Path, out: Path):
+    """Build a small site (content/ and data/ under content_root) with the project's theme."""
+    site = pipeline.load(content_root, theme=ROOT)
+    problems = pipeline.resolve(site)
+    if problems:
+        from explorer.errors import ContentErrors
+        raise ContentErrors(problems)
+    return pipeline.write(site, out)
+
+
+def copy_fixture(name: str, dest: Path) -> Path:
+    src = ROOT / "tests" / "fixtures" / name
+    shutil.copytree(src, dest, dirs_exist_ok=True)
+    return dest
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: run `make test`, which installs Debian's chromium")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield browser
+        browser.close()

@@ -1,0 +1,137 @@
+"""The build of the real corpus: manifest, pages, links, determinism, failure safety."""
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from explorer import site as pipeline
+from explorer.errors import ContentErrors
+from explorer.linkcheck import check_site
+
+from .sitetext import documents
+
+EXPECTED_NUMBERS = {"甬政办发〔2026〕11号", "政府令第260号"} \
+    | {f"甬政发〔2021〕{n}号" for n in (56, 57, 58, 59)} \
+    | {f"甬政办发〔2021〕{n}号" for n in (78, 79, 80, 82)} \
+    | {f"甬政干〔2021〕{n}号" for n in (25, 26, 28, 29, 30, 32, 33, 34, 35, 37)}
+
+
+def test_manifest_lists_every_document_with_its_fields(built_site):
+    records = documents(built_site)
+    assert len(records) >= 25
+    assert EXPECTED_NUMBERS <= {r["doc_number"] for r in records}
+    for record in records:
+        assert {"id", "title", "doc_number", "issuer", "date", "type", "url"} <= record.keys()
+        assert (built_site / record["url"]).is_file()
+        assert record["url"].endswith(".html") and record["url"].isascii()
+    gazette = next(r for r in records if r["type"] == "公报")
+    assert gazette["date"] == "2022-01-20"
+
+
+def test_there_are_no_broken_links_anchors_or_directory_links(built_site):
+    assert check_site(built_site) == []
+
+
+def test_every_link_is_relative_and_ends_in_html_or_a_file(built_site):
+    from explorer.linkcheck import parse_page
+    for page in built_site.rglob("*.html"):
+        for _, tag, link in parse_page(page).links:
+            if link.startswith("#") or (tag == "a" and link.startswith("https://")):
+                continue
+            path = link.split("#")[0].split("?")[0]
+            assert not path.startswith("/") and not path.endswith("/"), (page, link)
+            assert path.rsplit(".", 1)[-1] in ("html", "css", "js", "txt", "json"), (page, link)
+
+
+def test_each_document_links_its_source_text_published_unchanged(built_site, root):
+    for record in documents(built_site):
+        page = (built_site / record["url"]).read_text(encoding="utf-8")
+        assert f'href="../{record["source"]}"' in page
+    for source in (root / "content" / "sources").glob("*.txt"):
+        assert (built_site / "sources" / source.name).read_bytes() == source.read_bytes()
+
+
+def test_document_pages_have_anchors_for_headings_articles_and_rows(built_site):
+    regulation = (built_site / "documents" / "zfl-260.html").read_text(encoding="utf-8")
+    assert 'id="article-1"' in regulation and 'id="article-25"' in regulation
+    plan = (built_site / "documents" / "yzbf-2026-11.html").read_text(encoding="utf-8")
+    assert all(f'id="row-{n}"' in plan for n in range(1, 120))
+    assert plan.count('class="group-row"') == 9
+    assert 'class="toc"' in plan
+
+
+def test_gazette_page_links_each_item(built_site):
+    page = (built_site / "documents" / "gazette-2022-01.html").read_text(encoding="utf-8")
+    for item in ("zfl-260", "yzf-2021-56", "yzbf-2021-82", "yzg-2021-37", "chronicle-2021-12"):
+        assert f'href="{item}.html"' in page
+
+
+def test_counts_of_headings_tables_and_boxes(root):
+    site = pipeline.load(root)
+    assert pipeline.resolve(site) == []
+    total = {k: sum(d.counts[k] for d in site.documents.values()) for k in ("headings", "tables", "boxes", "articles")}
+    print("counts:", total)
+    assert total["articles"] == 25      # 政府令第260号, 第一条 to 第二十五条
+    assert total["tables"] == 8         # task lists (3), indicator tables (4), industrial parks (1)
+    assert total["boxes"] == 35         # 专栏: 9 in the commerce plan, 17 in 甬政办发〔2021〕80号, 9 in 82号
+    assert total["headings"] == 242
+
+
+def test_two_builds_are_byte_identical(root, tmp_path):
+    outs = []
+    for name in ("one", "two"):
+        site = pipeline.load(root)
+        pipeline.resolve(site)
+        pipeline.write(site, tmp_path / name)
+        outs.append(tmp_path / name)
+    files = sorted(p.relative_to(outs[0]) for p in outs[0].rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(outs[1]) for p in outs[1].rglob("*") if p.is_file())
+    for rel in files:
+        assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
+
+
+def _project_copy(root: Path, dest: Path) -> Path:
+    dest.mkdir(parents=True)
+    for name in ("build.py", "explorer", "content", "data", "templates", "static"):
+        src = root / name
+        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
+    return dest
+
+
+def test_malformed_front_matter_fails_with_path_and_line_and_keeps_the_previous_site(root, tmp_path):
+    project = _project_copy(root, tmp_path / "project")
+    run = lambda: subprocess.run([sys.executable, "build.py", "build"], cwd=project,
+                                 capture_output=True, text=True)
+    assert run().returncode == 0
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    doc = project / "content" / "documents" / "yzg-2021-25.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("type: 任免", "type: [任免"), encoding="utf-8")
+    result = run()
+    assert result.returncode == 1
+    assert ("content/documents/yzg-2021-25.md:9: invalid YAML: expected ',' or ']', but got ':' "
+            "(while parsing a flow sequence started at line 8)") in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_broken_doc_link_is_reported_with_its_line(root, tmp_path):
+    project = _project_copy(root, tmp_path / "project")
+    doc = project / "content" / "documents" / "yzg-2021-25.md"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\n见[另一文件](doc:no-such-doc)。\n", encoding="utf-8")
+    site = pipeline.load(project)
+    problems = [str(p) for p in pipeline.resolve(site)]
+    lines = doc.read_text(encoding="utf-8").split("\n")
+    line = next(n for n, t in enumerate(lines, 1) if "no-such-doc" in t)
+    assert problems == [f"content/documents/yzg-2021-25.md:{line}: link to unknown document or anchor 'no-such-doc'"]
+
+
+def test_build_prints_a_summary(root, tmp_path):
+    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(tmp_path / "out"), "--timings"],
+                            cwd=root, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "built 28 pages" in result.stdout and "0 warnings" in result.stdout
+    assert "load" in result.stdout and "render" in result.stdout
