@@ -34,9 +34,12 @@ def _yaml_error(shown: str, exc: yaml.YAMLError, line_offset: int) -> ContentErr
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 + line_offset if mark is not None else None
     problem = getattr(exc, "problem", None) or str(exc)
-    if "found character '\\t'" in problem:
-        problem = "tab character used for indentation; use spaces"
     context = getattr(exc, "context", None)
+    if "found character '\\t'" in problem:
+        problem, context = "tab character used for indentation; use spaces", None
+    first = re.search(r"first at line (\d+)", problem)
+    if first:  # the loader counts lines within the YAML text; report them in the file
+        problem = problem.replace(first.group(0), f"first at line {int(first.group(1)) + line_offset}")
     context_mark = getattr(exc, "context_mark", None)
     message = f"invalid YAML: {problem}"
     if context and "duplicate" not in problem:
@@ -139,7 +142,7 @@ def parse_document(path: Path, root: Path) -> Document:
     if not ID_RE.match(meta["id"]):
         errors.append(ContentError(shown, lines.get("id"),
                                    f"id '{meta['id']}' must be lower-case ASCII letters, digits and '-'"))
-    if path.stem != meta["id"]:
+    elif path.stem != meta["id"]:
         errors.append(ContentError(shown, lines.get("id"), f"id '{meta['id']}' does not match the file name '{path.name}'"))
     number = None
     if meta.get("doc_number"):

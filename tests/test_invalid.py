@@ -1,0 +1,60 @@
+"""tests/fixtures/invalid/<case>/: one bad input per folder, laid over the small fixture
+site. Each build fails with the exact `path:line: message` in expected.txt, exits
+non-zero, and leaves the previously built site byte-identical."""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from explorer import site as pipeline
+from explorer.errors import ContentErrors
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = sorted(p for p in (ROOT / "tests" / "fixtures" / "invalid").iterdir() if p.is_dir())
+
+
+def _snapshot(tree: Path) -> dict:
+    return {p.relative_to(tree): p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+
+
+def test_there_are_at_least_twenty_cases():
+    assert len(CASES) >= 20
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small", project)
+    out = tmp_path / "site"
+    site = pipeline.load(project, theme=ROOT)
+    assert pipeline.resolve(site) == []
+    pipeline.write(site, out)
+    before = _snapshot(out)
+
+    shutil.copytree(case / "files", project, dirs_exist_ok=True)
+    expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
+    with pytest.raises(ContentErrors) as caught:
+        site = pipeline.load(project, theme=ROOT)
+        problems = pipeline.resolve(site)
+        if problems:
+            raise ContentErrors(problems)
+        pipeline.write(site, out)
+    assert [str(e) for e in caught.value.errors] == [expected]
+    assert _snapshot(out) == before
+
+
+def test_command_line_exits_non_zero_without_a_traceback(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copy(ROOT / "build.py", project)
+    for name in ("explorer", "templates", "static"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copytree(ROOT / "tests" / "fixtures" / "small", project, dirs_exist_ok=True)
+    shutil.copytree(CASES[0] / "files", project, dirs_exist_ok=True)
+    result = subprocess.run([sys.executable, "build.py", "build"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == (CASES[0] / "expected.txt").read_text(encoding="utf-8").strip()
+    assert "Traceback" not in result.stderr
+    assert not (project / "site").exists()
