@@ -1,0 +1,65 @@
+"""End to end in headless Chromium, opened from file:// with no server."""
+import pytest
+
+
+@pytest.fixture
+def page(browser, built_site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.errors, page.requests = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: page.requests.append(r.url))
+    yield page
+    context.close()
+
+
+def _outside(page, site):
+    root = site.as_uri()
+    return [u for u in page.requests if not u.startswith(root + "/") and not u.startswith("data:")]
+
+
+def test_reader_goes_from_home_to_a_document_and_back(page, built_site):
+    page.goto((built_site / "index.html").as_uri())
+    assert page.title().startswith("宁波政策文件库")
+    page.get_by_role("link", name="浏览全部文件").click()
+    page.wait_for_url("**/documents.html")
+    page.get_by_role("link", name="宁波市人民政府办公厅关于加快推进新型离岸国际贸易发展的实施意见").click()
+    page.wait_for_url("**/documents/yzbf-2021-79.html")
+    assert page.locator("h1").inner_text() == "宁波市人民政府办公厅关于加快推进新型离岸国际贸易发展的实施意见"
+    assert "甬政办发〔2021〕79号" in page.locator(".doc-meta").inner_text()
+    page.go_back()
+    page.wait_for_url("**/documents.html")
+    page.locator("h1").wait_for()
+    assert page.errors == []
+    assert _outside(page, built_site) == []
+
+
+def test_document_index_filters_by_type_and_keeps_it_in_the_url(page, built_site):
+    page.goto((built_site / "documents.html").as_uri())
+    page.select_option("select[name=type]", "任免")
+    assert page.locator("#doc-count").inner_text() == "10"
+    assert page.locator("#doc-table tbody tr:not([hidden])").count() == 10
+    assert "type=%E4%BB%BB%E5%85%8D" in page.url
+    page.goto((built_site / "documents.html").as_uri() + "?q=甬政发〔2021〕58号")
+    assert page.locator("#doc-count").inner_text() == "1"
+    assert page.errors == []
+
+
+def test_gazette_contents_link_to_items_and_anchors_resolve(page, built_site):
+    page.goto((built_site / "documents" / "gazette-2022-01.html").as_uri())
+    page.locator(".doc-body").get_by_role("link", name="宁波市政府非税收入管理实施规定 (政府令260号)").click()
+    page.wait_for_url("**/zfl-260.html")
+    page.goto((built_site / "documents" / "zfl-260.html").as_uri() + "#article-8")
+    assert page.locator("#article-8").is_visible()
+    assert page.errors == [] and _outside(page, built_site) == []
+
+
+def test_phone_width_does_not_scroll_sideways(browser, built_site):
+    context = browser.new_context(viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    for name in ("index.html", "documents.html", "documents/yzbf-2026-11.html", "documents/yzbf-2021-82.html",
+                 "documents/gazette-2022-01.html"):
+        page.goto((built_site / name).as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+    context.close()
