@@ -133,6 +133,12 @@ def _fill_dates_and_issuer(meta: dict, nodes: list, catalogue: Catalogue, number
                 meta["published"] = cjk.cn_date(match.group(1))
 
 
+def _base_meta(doc_id: str, title: str, number, source: str, lines: list[Line]) -> dict:
+    return {"id": doc_id, "title": title, "doc_number": str(number) if number else None,
+            "issuer": None, "date": None, "published": None, "type": doc_type(title, number),
+            "source": source, "source_lines": [lines[0].number, lines[-1].number]}
+
+
 def _ordered_meta(meta: dict) -> dict:
     order = ["id", "title", "doc_number", "issuer", "date", "published", "type", "masthead",
              "normative_code", "gazette", "gazette_page", "source", "source_lines"]
@@ -175,21 +181,11 @@ def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: 
     number = head["doc_number"]
     body = lines[start:]
     nodes = NodeBuilder(report, known_titles(title, body)).build(body)
-    meta = {
-        "id": catalogue.doc_id(number, source, f"doc-{Path(source).stem[:3]}"),
-        "title": title,
-        "doc_number": str(number) if number else None,
-        "issuer": None,
-        "date": None,
-        "type": doc_type(title, number),
-        "masthead": head["masthead"],
-        "source": source,
-        "source_lines": [lines[0].number, lines[-1].number],
-    }
+    meta = _base_meta(catalogue.doc_id(number, source, f"doc-{Path(source).stem[:3]}"),
+                      title, number, source, lines)
+    if head["masthead"]:
+        meta["masthead"] = head["masthead"]
     _fill_dates_and_issuer(meta, nodes, catalogue, number)
-    if not meta["masthead"]:
-        del meta["masthead"]
-    meta.setdefault("published", None)
     return [Draft(_ordered_meta(meta), nodes)]
 
 
@@ -290,7 +286,7 @@ def _gazette_front(lines: list[Line], entries: list[TocEntry], report: Report) -
                 for category, items in by_category.items():
                     if category:
                         nodes.append(Heading(items[0].line, 3, category))
-                    nodes.append(ListBlock(items[0].line, [_toc_item(e) for e in items]))
+                    nodes.append(ListBlock(items[0].line, [_toc_item(e) for e in items], escaped=True))
                 toc_done = True
             report.count("gazette contents pages read")
             continue
@@ -348,7 +344,7 @@ def _gazette_back(lines: list[Line], report: Report) -> list:
             places.append(f"{clean_inline(name)} {clean_inline(address)}")
             continue
         if places:
-            nodes.append(ListBlock(line.number, [md_escape(p) for p in places]))
+            nodes.append(ListBlock(line.number, [md_escape(p) for p in places], escaped=True))
             places = []
         text = " ".join(raw.split())
         if re.match(r"^《.*》简介$", text):
@@ -358,7 +354,7 @@ def _gazette_back(lines: list[Line], report: Report) -> list:
         else:
             nodes.append(Label(line.number, text))
     if places:
-        nodes.append(ListBlock(lines[-1].number, [md_escape(p) for p in places]))
+        nodes.append(ListBlock(lines[-1].number, [md_escape(p) for p in places], escaped=True))
     return nodes
 
 
@@ -437,7 +433,7 @@ def import_gazette(lines: list[Line], source: str, catalogue: Catalogue, report:
         if draft.meta.get("published") is None:
             draft.meta["published"] = meta["published"]
         draft.meta = _ordered_meta(draft.meta)
-        _link_document_list(draft, {cjk.squeeze(e.title): e.doc_id for e in entries}, item_drafts)
+        _link_document_list(draft, item_drafts)
     drafts.append(Draft(_ordered_meta(meta), front_nodes + back_nodes))
     drafts.extend(item_drafts)
     return drafts
@@ -465,18 +461,9 @@ def _gazette_item(segment: list[Line], entry: TocEntry, source: str, catalogue: 
         break
     nodes = NodeBuilder(report, known_titles(title, rest)).build(rest)
     fallback = {"记事": "chronicle", "目录": "document-list"}.get(doc_type(title, number), "item")
-    meta = {
-        "id": catalogue.doc_id(number, source, f"{fallback}-{entry.page}"),
-        "title": title,
-        "doc_number": str(number) if number else None,
-        "issuer": None,
-        "date": None,
-        "published": None,
-        "type": doc_type(title, number),
-        "gazette_page": entry.page,
-        "source": source,
-        "source_lines": [segment[0].number, segment[-1].number],
-    }
+    meta = _base_meta(catalogue.doc_id(number, source, f"{fallback}-{entry.page}"),
+                      title, number, source, segment)
+    meta["gazette_page"] = entry.page
     if meta["type"] in ("记事", "目录"):
         meta["id"] = catalogue.source_ids.get(f"{source}#{meta['type']}", meta["id"])
     _fill_dates_and_issuer(meta, nodes, catalogue, number)
@@ -485,7 +472,7 @@ def _gazette_item(segment: list[Line], entry: TocEntry, source: str, catalogue: 
     return Draft(meta, nodes)
 
 
-def _link_document_list(draft: Draft, _titles: dict, items: list[Draft]) -> None:
+def _link_document_list(draft: Draft, items: list[Draft]) -> None:
     """In a list of documents issued, items that are in the corpus link to their page."""
     if draft.meta["type"] != "目录":
         return
@@ -540,8 +527,7 @@ def nodes_markdown(nodes: list) -> str:
         elif isinstance(node, Signature):
             blocks.append("::: signature\n" + "\\\n".join(md_escape(t) for t in node.lines) + "\n:::")
         elif isinstance(node, ListBlock):
-            escaped = getattr(node, "escaped", False) or any("](doc:" in i for i in node.items)
-            blocks.append("\n".join(f"- {i if escaped else md_escape(i)}" for i in node.items))
+            blocks.append("\n".join(f"- {i if node.escaped else md_escape(i)}" for i in node.items))
         else:  # pragma: no cover - every node type is handled above
             raise TypeError(node)
     return "\n\n".join(blocks)

@@ -75,6 +75,7 @@ class Signature:
 class ListBlock:
     line: int
     items: list[str]
+    escaped: bool = False   # items already written as Markdown (links)
 
 
 @dataclass
