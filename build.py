@@ -4,6 +4,7 @@
   python build.py build [--out site] [--no-strict] [--timings]
   python build.py import content/sources/FILE.txt [--out content/documents]
   python build.py check
+  python build.py tasks | lineage
   python build.py serve [--port 8000]
 """
 from __future__ import annotations
@@ -60,6 +61,32 @@ def import_source(args) -> int:
     return 0
 
 
+def tasks(args) -> int:
+    """Write data/tasks/<collection>.yaml from the reviewed documents."""
+    from explorer.content import load_site
+    from explorer.taskdata import collection_yaml, extract_collection, load_collections
+    site = load_site(ROOT)
+    out = ROOT / "data" / "tasks"
+    out.mkdir(exist_ok=True)
+    for collection in load_collections(ROOT).values():
+        rows = extract_collection(site, collection)
+        (out / f"{collection.id}.yaml").write_text(collection_yaml(collection, rows), encoding="utf-8")
+        print(f"{collection.id}: {len(rows)} tasks -> data/tasks/{collection.id}.yaml")
+    return 0
+
+
+def lineage(args) -> int:
+    """Write data/lineage.yaml: proposed derived_from links, to review."""
+    from explorer.content import load_yaml
+    from explorer.taskdata import lineage_yaml
+    site = pipeline.load(ROOT)
+    path = ROOT / "data" / "lineage.yaml"
+    reviewed = (load_yaml(path, ROOT) or {}) if path.is_file() and not args.fresh else {}
+    path.write_text(lineage_yaml(site, reviewed), encoding="utf-8")
+    print("proposed lineage -> data/lineage.yaml")
+    return 0
+
+
 def serve(args) -> int:
     from explorer.serve import serve_and_watch
     return serve_and_watch(ROOT, Path(args.out).resolve(), args.port, rebuild=lambda: main(["build", "--out", args.out]))
@@ -78,6 +105,10 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=str(ROOT / "content" / "documents"))
     p.set_defaults(run=import_source)
     commands.add_parser("check", help="load and cross-check content without writing").set_defaults(run=check)
+    commands.add_parser("tasks", help="write data/tasks/*.yaml from the documents").set_defaults(run=tasks)
+    p = commands.add_parser("lineage", help="propose task lineage into data/lineage.yaml, keeping reviewed decisions")
+    p.add_argument("--fresh", action="store_true", help="discard the reviewed decisions")
+    p.set_defaults(run=lineage)
     p = commands.add_parser("serve", help="serve site/ on localhost and rebuild on change")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--out", default=str(ROOT / "site"))

@@ -33,6 +33,7 @@ class RenderEnv:
     anchors: set[str] = field(default_factory=set)
     links_to: set[str] = field(default_factory=set)
     anchor_refs: list[tuple[int, str, str]] = field(default_factory=list)  # line, doc id, anchor
+    block_anchors: list[tuple[int, str]] = field(default_factory=list)     # body line, anchor
     counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
                                                             "rows": 0, "boxes": 0})
 
@@ -92,6 +93,13 @@ def _anchor_rule(state) -> None:
         elif token.type == "paragraph_open" and i + 1 < len(tokens):
             inline = tokens[i + 1]
             match = cjk.ARTICLE_RE.match(inline.content)
+            level = cjk.heading_level(inline.content)
+            if not match and level in (3, 4) and token.level == 0:
+                # a numbered paragraph （一）… / 1.… is a point in the outline: citable
+                outline[level] += 1
+                for deeper in range(level + 1, 7):
+                    outline[deeper] = 0
+                token.attrSet("id", unique("sec-" + "-".join(str(n) for n in outline[2:level + 1])))
             if match:
                 anchor = unique(f"article-{cjk.chinese_numeral(match.group(1))}")
                 token.attrSet("id", anchor)
@@ -126,6 +134,8 @@ def _anchor_rule(state) -> None:
         elif token.type == "container_box_open":
             env.counts["boxes"] += 1
             token.attrSet("id", unique(f"box-{env.counts['boxes']}"))
+        if token.attrGet("id") and token.map:
+            env.block_anchors.append((token.map[0] + 1, str(token.attrGet("id"))))
         if token.type == "inline":
             _resolve_links(token, env)
     env.anchors = used

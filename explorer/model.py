@@ -66,11 +66,84 @@ class Document:
 
 
 @dataclass
+class Agency:
+    id: str
+    name: str
+    category: str
+    full_name: str | None = None
+    aliases: list[str] = field(default_factory=list)
+    predecessor: str | None = None
+    successor: str | None = None
+    # filled when tasks are resolved
+    lead: list["Task"] = field(default_factory=list, repr=False)
+    support: list["Task"] = field(default_factory=list, repr=False)
+    mentioned_in: list[Document] = field(default_factory=list, repr=False)
+
+    @property
+    def is_group(self) -> bool:
+        return self.category == "group"
+
+    @property
+    def spellings(self) -> list[str]:
+        return [self.name] + [a for a in self.aliases if a != self.name]
+
+
+@dataclass
+class Collection:
+    id: str
+    title: str
+    document: str
+    reader: str
+    parent: str | None = None
+    default_scope: str | None = None
+    tasks: list["Task"] = field(default_factory=list, repr=False)
+    gaps: list[int] = field(default_factory=list)
+
+    def domains(self) -> list[str]:
+        seen: list[str] = []
+        for task in self.tasks:
+            if task.domain not in seen:
+                seen.append(task.domain)
+        return seen
+
+
+@dataclass
+class Task:
+    collection: str
+    number: int
+    text: str
+    domain: str
+    anchor: str | None = None             # row or paragraph anchor in the source document
+    leader: str | None = None
+    flagged: bool = False
+    scope: str | None = None
+    section: str | None = None
+    lead_names: list[str] = field(default_factory=list)     # as written in the source
+    support_names: list[str] = field(default_factory=list)
+    line: int | None = None                # line in data/tasks/<collection>.yaml
+    # resolved
+    lead: list[Agency] = field(default_factory=list, repr=False)
+    support: list[Agency] = field(default_factory=list, repr=False)
+    derived_from: list["Task"] = field(default_factory=list, repr=False)
+    implemented_by: list["Task"] = field(default_factory=list, repr=False)
+
+    @property
+    def id(self) -> str:
+        return f"{self.collection}-{self.number}"
+
+    @property
+    def kind(self) -> str:
+        return "task"
+
+
+@dataclass
 class Site:
     root: Path
     documents: dict[str, Document]
     types: dict[str, DocType]
     sources: dict[str, SourceText]
+    agencies: dict[str, Agency] = field(default_factory=dict)
+    collections: dict[str, Collection] = field(default_factory=dict)
     theme: Path | None = None       # folder with templates/ and static/; the root by default
     title: str = "宁波政策文件库"
 
@@ -86,3 +159,11 @@ class Site:
     def gazette_items(self, gazette_id: str) -> list[Document]:
         items = [d for d in self.documents.values() if d.gazette == gazette_id]
         return sorted(items, key=lambda d: (d.gazette_page or 0, d.id))
+
+    def task(self, collection: str, number: int) -> "Task | None":
+        found = self.collections.get(collection)
+        return next((t for t in found.tasks if t.number == number), None) if found else None
+
+    def all_tasks(self) -> list[Task]:
+        return [t for c in self.collections.values() for t in c.tasks]
+

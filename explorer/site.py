@@ -20,6 +20,7 @@ from .linkcheck import check_site
 from .markdown import RenderEnv, render_body
 from .model import Site
 from .render import document_record, make_environment, render_pages
+from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
 
 @dataclass
@@ -30,7 +31,19 @@ class BuildResult:
 
 
 def load(root: Path, theme: Path | None = None) -> Site:
-    return load_site(root, theme)
+    """Documents, agencies, task collections and lineage, all checked."""
+    site = load_site(root, theme)
+    errors: list[ContentError] = []
+    if (root / "data" / "agencies.yaml").is_file():
+        site.agencies, problems = load_agencies(root)
+        errors.extend(problems)
+    if (root / "data" / "collections.yaml").is_file():
+        site.collections = load_collections(root)
+        errors.extend(load_tasks(site))
+        errors.extend(load_lineage(site))
+    if errors:
+        raise ContentErrors(sorted(set(errors)))
+    return site
 
 
 def resolve(site: Site) -> list[ContentError]:
@@ -54,6 +67,7 @@ def resolve(site: Site) -> list[ContentError]:
     for shown, line, target, anchor in anchor_refs:
         if anchor not in site.documents[target].anchors:
             problems.append(ContentError(shown, line, f"link to unknown anchor '{target}#{anchor}'"))
+    problems.extend(check_task_anchors(site))
     return problems
 
 

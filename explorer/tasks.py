@@ -1,0 +1,159 @@
+"""Task lists: extracted from the reviewed documents into data/tasks/*.yaml (`build.py
+tasks`), then loaded, checked against the agency registry and linked.
+
+A task table is read from its document's Markdown: group rows (一、…) give the domain,
+the first column the number (▲ marks a special task). The offshore-trade measures are
+read from paragraphs that end in （牵头单位：…；配合单位：…）, one task per clause.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+
+from . import cjk
+
+_TABLES = MarkdownIt("commonmark").enable("table")
+LEADER_RE = re.compile(r"^(?P<domain>.+?)（牵头市领导：(?P<leader>[^）]+)）$")
+SCOPE_RE = re.compile(r"（适用范围：(?P<scope>[^（）]*(?:（[^）]*）[^（）]*)*)）$")
+CLAUSE_RE = re.compile(r"[（(]牵头单位[:：]")
+GROUP_TAIL = re.compile(r"^(?P<agency>.+?)及(?P<group>其他.+部门)$")
+
+
+@dataclass
+class TaskRow:
+    number: int
+    text: str
+    domain: str
+    anchor: str                    # row anchor in the document
+    flagged: bool = False
+    leader: str | None = None
+    lead: list[str] = field(default_factory=list)
+    support: list[str] = field(default_factory=list)
+    scope: str | None = None
+    section: str | None = None     # offshore-trade: the （一）… heading
+    line: int | None = None
+
+
+def split_agencies(text: str) -> list[str]:
+    """牵头/配合单位 cell -> names, split on 、，; outside brackets."""
+    names, depth, current = [], 0, []
+    for ch in text:
+        if ch in "（(":
+            depth += 1
+        elif ch in "）)":
+            depth -= 1
+        if ch in "、，,；" and depth == 0:
+            names.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    names.append("".join(current))
+    out = []
+    for name in (n.strip() for n in names):
+        if not name:
+            continue
+        match = GROUP_TAIL.match(name)  # 市投资促进局及其他服务业相关行业主管部门
+        out.extend([match["agency"], match["group"]] if match else [name])
+    return out
+
+
+def _plain(inline) -> str:
+    """The text of an inline token, Markdown escapes resolved."""
+    return "".join(c.content for c in inline.children or [] if c.type in ("text", "code_inline")).strip()
+
+
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def unescape(markdown_text: str) -> str:
+    return _ESCAPE.sub(r"\1", markdown_text)
+
+
+def _domain_name(text: str) -> tuple[str, str | None]:
+    text = re.sub(f"^[{cjk.CN_DIGITS}]+、", "", text)
+    match = LEADER_RE.match(text)
+    return (match["domain"], match["leader"]) if match else (text, None)
+
+
+def table_tasks(markdown: str, header_first: str = "序号") -> list[TaskRow]:
+    """Rows of the task table(s) in a document body."""
+    tokens = _TABLES.parse(markdown)
+    rows: list[TaskRow] = []
+    header: list[str] = []
+    domain, leader = "", None
+    cells: list[str] = []
+    in_head = False
+    row_line = None
+    for token in tokens:
+        if token.type == "thead_open":
+            in_head, header = True, []
+        elif token.type == "thead_close":
+            in_head = False
+        elif token.type == "tr_open":
+            cells, row_line = [], token.map[0] + 1 if token.map else None
+        elif token.type == "inline" and token.level >= 3:
+            (header if in_head else cells).append(_plain(token))
+        elif token.type == "tr_close" and not in_head and header and header[0] == header_first:
+            if cells and cjk.heading_level(cells[0]) == 2 and not any(cells[1:]):
+                domain, leader = _domain_name(cells[0])
+                continue
+            match = re.match(r"^(▲)?(\d+)$", cells[0])
+            if not match:
+                continue
+            row = dict(zip(header, cells))
+            text = row.get("任务内容", "")
+            scope = row.get("适用范围") or None
+            if scope is None:
+                found = SCOPE_RE.search(text)
+                scope = found["scope"] if found else None
+            rows.append(TaskRow(
+                number=int(match[2]), text=text, domain=domain, leader=leader,
+                anchor=f"row-{match[2]}", flagged=bool(match[1]), scope=scope,
+                lead=split_agencies(row.get("牵头单位", "")), support=split_agencies(row.get("配合单位", "")),
+                line=row_line))
+    return rows
+
+
+def _balanced_clause(text: str, start: int) -> int:
+    """End (exclusive) of the bracketed clause opening at start, nested brackets allowed."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] in "（(":
+            depth += 1
+        elif text[i] in "）)":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
+
+
+def clause_tasks(markdown: str) -> list[TaskRow]:
+    """One task per （牵头单位：…；配合单位：…） clause, with the sentences before it."""
+    rows: list[TaskRow] = []
+    section = None
+    for n, line in enumerate(markdown.split("\n"), start=1):
+        text = unescape(line.strip())
+        if not text or text.startswith("#"):
+            continue
+        level = cjk.heading_level(text)
+        if level == 3:
+            match = re.match(r"^[（(][一二三四五六七八九十]+[）)]", text)
+            section = match.group(0) if match else section
+        if not CLAUSE_RE.search(text):
+            continue
+        position = 0
+        part = 0
+        for match in CLAUSE_RE.finditer(text):
+            end = _balanced_clause(text, match.start())
+            clause = text[match.start() + 1:end - 1]
+            body = text[position:match.start()]
+            lead_text, _, support_text = clause.partition("；")
+            part += 1
+            rows.append(TaskRow(
+                number=len(rows) + 1, text=body, domain=section or "", section=section,
+                anchor="", lead=split_agencies(re.sub(r"^牵头单位[:：]", "", lead_text)),
+                support=split_agencies(re.sub(r"^配合单位[:：]", "", support_text)), line=n))
+            position = end
+    return rows
