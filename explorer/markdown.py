@@ -34,6 +34,9 @@ class RenderEnv:
     links_to: set[str] = field(default_factory=set)
     anchor_refs: list[tuple[int, str, str]] = field(default_factory=list)  # line, doc id, anchor
     block_anchors: list[tuple[int, str]] = field(default_factory=list)     # body line, anchor
+    # text -> [(start, end, href, kind, target id)]: references to link in running text
+    autolink: Callable[[str], list[tuple[int, int, str, str, str]]] | None = None
+    mentions: set[str] = field(default_factory=set)                        # agency ids
     counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
                                                             "rows": 0, "boxes": 0})
 
@@ -138,6 +141,8 @@ def _anchor_rule(state) -> None:
             env.block_anchors.append((token.map[0] + 1, str(token.attrGet("id"))))
         if token.type == "inline":
             _resolve_links(token, env)
+            if env.autolink is not None and tokens[i - 1].type != "heading_open":
+                _autolink(token, env)
     env.anchors = used
 
 
@@ -187,6 +192,33 @@ def _link_lead(inline: Token, lead: str, anchor: str) -> None:
     if rest:
         new.append(Token("text", "", 0, content=rest))
     inline.children = new + children[1:]
+
+
+def _autolink(inline: Token, env: RenderEnv) -> None:
+    """Link document numbers, titles and agency names found in plain text."""
+    children: list[Token] = []
+    inside_link = 0
+    for child in inline.children or []:
+        if child.type == "link_open":
+            inside_link += 1
+        elif child.type == "link_close":
+            inside_link -= 1
+        if child.type != "text" or inside_link:
+            children.append(child)
+            continue
+        text, position = child.content, 0
+        for start, end, href, kind, target in env.autolink(text):
+            if start > position:
+                children.append(Token("text", "", 0, content=text[position:start]))
+            css = "ref-doc" if kind == "document" else "ref-agency"
+            children.append(Token("link_open", "a", 1, attrs={"href": href, "class": css}))
+            children.append(Token("text", "", 0, content=text[start:end]))
+            children.append(Token("link_close", "a", -1))
+            (env.links_to if kind == "document" else env.mentions).add(target)
+            position = end
+        if position < len(text):
+            children.append(Token("text", "", 0, content=text[position:]))
+    inline.children = children
 
 
 def _resolve_links(inline: Token, env: RenderEnv) -> None:

@@ -28,7 +28,7 @@ class TocEntry:
     anchor: str
 
 
-@dataclass
+@dataclass(eq=False)  # identity: objects of the model are linked to each other
 class Document:
     id: str
     title: str
@@ -54,6 +54,7 @@ class Document:
     toc: list[TocEntry] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
     links_to: set[str] = field(default_factory=set)
+    cited_by: list["Document"] = field(default_factory=list, repr=False)
     counts: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -65,7 +66,7 @@ class Document:
         return "document"
 
 
-@dataclass
+@dataclass(eq=False)  # identity: objects of the model are linked to each other
 class Agency:
     id: str
     name: str
@@ -88,7 +89,7 @@ class Agency:
         return [self.name] + [a for a in self.aliases if a != self.name]
 
 
-@dataclass
+@dataclass(eq=False)  # identity: objects of the model are linked to each other
 class Collection:
     id: str
     title: str
@@ -107,7 +108,7 @@ class Collection:
         return seen
 
 
-@dataclass
+@dataclass(eq=False)  # identity: objects of the model are linked to each other
 class Task:
     collection: str
     number: int

@@ -9,18 +9,28 @@ Page templates add:
   index.html      types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
-                  source (SourceText)
+                  source (SourceText), tasks [Collection] read from this document
+  tasks.html      collection, agencies [Agency] named in it, scopes [str], rows [(number, Task|None)],
+                  document (Document)
+  domain.html     collection, domain (str), tasks [Task], leader (str|None)
+  task.html       task, collection, document, domain_url, parents [(Task, parent diff, child diff)],
+                  previous, next (Task|None)
+  coverage.html   applicable, covered [Task], nine, ningbo (Collection)
+  agencies.html   categories [(category, [Agency])]
+  agency.html     agency, lead, support [(collection id, [(domain, [Task])])], lead_count,
+                  support_count, chart [bar dicts], collections, predecessor, successor, documents
 """
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
 from . import urls
-from .model import Document, Site
+from .model import Agency, Collection, Document, Site, Task
 
 
 @dataclass
@@ -46,10 +56,15 @@ def make_environment(templates: Path) -> Environment:
         return urls.relative_url(context["page"].url, to, anchor)
 
     @pass_context
+    def domain_link(context, collection, domain: str) -> str:
+        index = collection.domains().index(domain) + 1
+        return urls.relative_url(context["page"].url, urls.domain_url(collection, index))
+
+    @pass_context
     def asset(context, path: str) -> str:
         return urls.relative_url(context["page"].url, f"static/{path}")
 
-    env.globals.update(url=url, asset=asset, urls=urls)
+    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link)
     env.filters["cn_date"] = _cn_date
     return env
 
@@ -72,6 +87,8 @@ def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),
          documents=documents, types=[t for t in site.types.values() if counts[t.name]], issuers=issuers)
+    _task_pages(site, emit)
+    _agency_pages(site, emit)
     for doc in documents:
         gazette = site.documents.get(doc.gazette) if doc.gazette else None
         crumbs = [("首页", urls.HOME), ("文件", urls.DOCUMENTS)]
@@ -81,8 +98,170 @@ def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
         emit("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs),
              doc=doc, gazette=gazette,
              items=site.gazette_items(doc.id) if doc.type == "公报" else [],
-             source=site.sources[doc.source])
+             source=site.sources[doc.source],
+             tasks=[c for c in site.collections.values() if c.document == doc.id])
     return pages
+
+
+_FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def wording_diff(parent: str, child: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Character diff of two wordings: (parent segments, child segments), each a list of
+    (kind, text) with kind "same", "removed" (parent only) or "added" (child only)."""
+    # full- and half-width punctuation are the same wording: compare them folded
+    matcher = difflib.SequenceMatcher(None, parent.translate(_FOLD_WIDTH), child.translate(_FOLD_WIDTH),
+                                      autojunk=False)
+    left: list[tuple[str, str]] = []
+    right: list[tuple[str, str]] = []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal":
+            left.append(("same", parent[a1:a2]))
+            right.append(("same", child[b1:b2]))
+            continue
+        if a2 > a1:
+            left.append(("removed", parent[a1:a2]))
+        if b2 > b1:
+            right.append(("added", child[b1:b2]))
+    return left, right
+
+
+def _grouped(tasks: list[Task]) -> list[tuple[Collection | str, list[tuple[str, list[Task]]]]]:
+    """Tasks grouped by collection, then by domain, in collection and number order."""
+    out: dict[str, dict[str, list[Task]]] = {}
+    for task in sorted(tasks, key=lambda t: (t.collection, t.number)):
+        out.setdefault(task.collection, {}).setdefault(task.domain, []).append(task)
+    return [(c, list(domains.items())) for c, domains in out.items()]
+
+
+def _lineage_chain(agency: Agency, agencies: dict[str, Agency]) -> list[Agency]:
+    """The agency and its predecessors, nearest first (a successor inherits their tasks)."""
+    chain, seen = [agency], {agency.id}
+    while chain[-1].predecessor and chain[-1].predecessor not in seen:
+        chain.append(agencies[chain[-1].predecessor])
+        seen.add(chain[-1].id)
+    return chain
+
+
+def agency_tasks(agency: Agency, agencies: dict[str, Agency]) -> tuple[list[Task], list[Task]]:
+    """Every task the agency leads and supports, under its own name or a predecessor's."""
+    lead, support = [], []
+    for member in _lineage_chain(agency, agencies):
+        lead += [t for t in member.lead if t not in lead]
+        support += [t for t in member.support if t not in support]
+    return lead, support
+
+
+def domain_chart(lead: list[Task], support: list[Task], collections: dict[str, Collection]) -> list[dict]:
+    """Bars for the agency chart: tasks per (collection, domain), lead and support."""
+    counts: dict[tuple[str, str], list[int]] = {}
+    for role, tasks in ((0, lead), (1, support)):
+        for task in tasks:
+            counts.setdefault((task.collection, task.domain), [0, 0])[role] += 1
+    order = {c: n for n, c in enumerate(collections)}
+    bars = sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), -sum(kv[1]), kv[0][1]))
+    return [{"collection": c, "domain": d, "lead": n[0], "support": n[1], "total": sum(n)} for (c, d), n in bars]
+
+
+def task_rows(collection: Collection) -> list[tuple[int, Task | None]]:
+    """(number, task) in number order, with (number, None) for rows absent from the source."""
+    rows = [(t.number, t) for t in collection.tasks] + [(n, None) for n in collection.gaps]
+    return sorted(rows, key=lambda r: r[0])
+
+
+def _task_pages(site: Site, emit) -> None:
+    if not site.collections:
+        return
+    crumbs = [("首页", urls.HOME)]
+    for collection in site.collections.values():
+        agencies = sorted({a for t in collection.tasks for a in t.lead + t.support},
+                          key=lambda a: (a.category == "group", a.category, a.name))
+        scopes = sorted({t.scope for t in collection.tasks if t.scope})
+        emit("tasks.html", Page(urls.url_for(collection), collection.title, "tasks",
+                                crumbs + [(collection.title, None)]),
+             collection=collection, agencies=agencies, scopes=scopes, rows=task_rows(collection),
+             document=site.documents[collection.document])
+        for n, domain in enumerate(collection.domains(), start=1):
+            tasks = [t for t in collection.tasks if t.domain == domain]
+            emit("domain.html", Page(urls.domain_url(collection, n), domain, "domain",
+                                     crumbs + [(collection.title, urls.url_for(collection)), (domain, None)]),
+                 collection=collection, domain=domain, tasks=tasks, leader=tasks[0].leader)
+        tasks = collection.tasks
+        for i, task in enumerate(tasks):
+            parents = [(p, *wording_diff(p.text, task.text)) for p in task.derived_from]
+            emit("task.html", Page(urls.url_for(task), f"{collection.title} 第{task.number}项", "task",
+                                   crumbs + [(collection.title, urls.url_for(collection)), (f"第{task.number}项", None)]),
+                 task=task, collection=collection, document=site.documents[collection.document],
+                 domain_url=urls.domain_url(collection, collection.domains().index(task.domain) + 1),
+                 parents=parents, previous=tasks[i - 1] if i else None,
+                 next=tasks[i + 1] if i + 1 < len(tasks) else None)
+    if "nine-cities" in site.collections and "ningbo-pilot" in site.collections:
+        applicable = [t for t in site.collections["nine-cities"].tasks
+                      if (t.scope or "").startswith("*") or "宁波" in (t.scope or "")]
+        covered = [t for t in applicable if any(c.collection == "ningbo-pilot" for c in t.implemented_by)]
+        emit("coverage.html", Page(urls.COVERAGE, "九城市任务在宁波的落实", "coverage",
+                                   crumbs + [("九城市任务在宁波的落实", None)]),
+             applicable=applicable, covered=covered, nine=site.collections["nine-cities"],
+             ningbo=site.collections["ningbo-pilot"])
+
+
+def _agency_pages(site: Site, emit) -> None:
+    if not site.agencies:
+        return
+    crumbs = [("首页", urls.HOME), ("单位", urls.AGENCIES)]
+    categories = []
+    for category in ("市委部门", "市政府部门", "中央和省驻甬单位", "区县/开发园区管委会", "国有企业", "其他", "group"):
+        members = sorted((a for a in site.agencies.values() if a.category == category),
+                         key=lambda a: (-(len(a.lead) + len(a.support)), a.name))
+        if members:
+            categories.append((category, members))
+    emit("agencies.html", Page(urls.AGENCIES, "单位", "agencies", [("首页", urls.HOME), ("单位", None)]),
+         categories=categories)
+    for agency in site.agencies.values():
+        lead, support = agency_tasks(agency, site.agencies)
+        emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)]),
+             agency=agency, lead=_grouped(lead), support=_grouped(support), lead_count=len(lead),
+             support_count=len(support), chart=domain_chart(lead, support, site.collections),
+             collections=site.collections,
+             predecessor=site.agencies.get(agency.predecessor) if agency.predecessor else None,
+             successor=site.agencies.get(agency.successor) if agency.successor else None,
+             documents=sorted(set(agency.mentioned_in), key=lambda d: d.id))
+
+
+def task_record(task: Task, site: Site) -> dict:
+    """A task as listed in data/tasks.json."""
+    return {
+        "id": task.id,
+        "collection": task.collection,
+        "number": task.number,
+        "domain": task.domain,
+        "text": task.text,
+        "lead": [a.id for a in task.lead],
+        "support": [a.id for a in task.support],
+        "flagged": task.flagged,
+        "scope": task.scope,
+        "leader": task.leader,
+        "derived_from": [p.id for p in task.derived_from],
+        "document": site.collections[task.collection].document,
+        "anchor": task.anchor,
+        "url": urls.url_for(task),
+    }
+
+
+def agency_record(agency: Agency) -> dict:
+    """An agency as listed in data/agencies.json."""
+    return {
+        "id": agency.id,
+        "name": agency.name,
+        "full_name": agency.full_name,
+        "aliases": agency.aliases,
+        "category": agency.category,
+        "predecessor": agency.predecessor,
+        "successor": agency.successor,
+        "lead_count": len(agency.lead),
+        "support_count": len(agency.support),
+        "url": urls.url_for(agency),
+    }
 
 
 def document_record(doc: Document) -> dict:

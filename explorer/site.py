@@ -5,6 +5,8 @@ built in a staging folder beside site/ and swapped in only when the build succee
 """
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import shutil
@@ -14,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import urls
+from .citations import Linker
 from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import check_site
 from .markdown import RenderEnv, render_body
 from .model import Site
-from .render import document_record, make_environment, render_pages
+from .render import agency_record, document_record, make_environment, render_pages, task_record
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
 
@@ -50,6 +53,7 @@ def resolve(site: Site) -> list[ContentError]:
     """Render every body (anchors, contents, doc: links) and check cross-references."""
     problems: list[ContentError] = []
     anchor_refs: list[tuple[str, int, str, str]] = []
+    linker = Linker(site)
     for doc in site.documents_sorted():
         page = urls.url_for(doc)
 
@@ -58,16 +62,29 @@ def resolve(site: Site) -> list[ContentError]:
                 return None
             return urls.relative_url(page, urls.document_url(target), anchor)
 
+        def autolink(text: str, page=page, doc=doc):
+            refs = []
+            for ref in linker.find(text, doc):
+                target = site.documents[ref.target] if ref.kind == "document" else site.agencies[ref.target]
+                refs.append((ref.start, ref.end, urls.relative_url(page, urls.url_for(target)), ref.kind, ref.target))
+            return refs
+
         shown = display_path(doc.path, site.root)
-        env = RenderEnv(source=shown, line_offset=doc.body_line, resolve=resolve_link)
+        env = RenderEnv(source=shown, line_offset=doc.body_line, resolve=resolve_link, autolink=autolink)
         doc.html = render_body(doc.body, env)
         doc.toc, doc.anchors, doc.links_to, doc.counts = env.toc, env.anchors, env.links_to, env.counts
+        for agency_id in sorted(env.mentions):
+            site.agencies[agency_id].mentioned_in.append(doc)
         problems.extend(env.errors)
         anchor_refs.extend((shown, line, target, anchor) for line, target, anchor in env.anchor_refs)
     for shown, line, target, anchor in anchor_refs:
         if anchor not in site.documents[target].anchors:
             problems.append(ContentError(shown, line, f"link to unknown anchor '{target}#{anchor}'"))
     problems.extend(check_task_anchors(site))
+    for doc in site.documents_sorted():
+        for target in sorted(doc.links_to):
+            if site.documents[doc.id].type not in ("公报", "目录"):   # contents lists are not citations
+                site.documents[target].cited_by.append(doc)
     return problems
 
 
@@ -95,9 +112,13 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
         for source in sorted(site.sources.values(), key=lambda s: s.file):
             shutil.copyfile(source.path, staging / "sources" / source.file)
         (staging / "data").mkdir()
-        records = [document_record(d) for d in site.documents_sorted()]
-        (staging / urls.DOCUMENTS_JSON).write_text(
-            json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _write_json(staging / urls.DOCUMENTS_JSON, [document_record(d) for d in site.documents_sorted()])
+        if site.collections:
+            tasks = [task_record(t, site) for t in site.all_tasks()]
+            _write_json(staging / urls.TASKS_JSON, tasks)
+            (staging / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
+        if site.agencies:
+            _write_json(staging / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
         (staging / ".nojekyll").write_text("", encoding="utf-8")
         result.timings["write"] = time.perf_counter() - started
 
@@ -111,6 +132,24 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _write_json(path: Path, records: list[dict]) -> None:
+    path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def tasks_csv(site: Site) -> str:
+    """One row per task; agencies joined with 、 (written with a BOM so Excel reads UTF-8)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(["id", "collection", "number", "domain", "leader", "flagged", "text", "lead", "support",
+                     "scope", "derived_from", "url"])
+    for task in site.all_tasks():
+        writer.writerow([task.id, task.collection, task.number, task.domain, task.leader or "",
+                         "▲" if task.flagged else "", task.text, "、".join(a.name for a in task.lead),
+                         "、".join(a.name for a in task.support), task.scope or "",
+                         " ".join(p.id for p in task.derived_from), urls.url_for(task)])
+    return buffer.getvalue()
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -137,10 +137,9 @@ def clause_tasks(markdown: str) -> list[TaskRow]:
         text = unescape(line.strip())
         if not text or text.startswith("#"):
             continue
-        level = cjk.heading_level(text)
-        if level == 3:
-            match = re.match(r"^[（(][一二三四五六七八九十]+[）)]", text)
-            section = match.group(0) if match else section
+        if cjk.heading_level(text) == 3:
+            # the section's name is its lead sentence: （四）持续优化贸易金融服务
+            section = text.split("。", 1)[0]
         if not CLAUSE_RE.search(text):
             continue
         position = 0

@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import posixpath
 
-from .model import Document, SourceText
+from .model import Agency, Collection, Document, SourceText, Task
 
 HOME = "index.html"
 DOCUMENTS = "documents.html"
+AGENCIES = "agencies.html"
+COVERAGE = "tasks/coverage.html"
 DOCUMENTS_JSON = "data/documents.json"
+TASKS_JSON = "data/tasks.json"
+TASKS_CSV = "data/tasks.csv"
+AGENCIES_JSON = "data/agencies.json"
 STYLESHEET = "static/css/site.css"
 SCRIPT = "static/js/site.js"
 
@@ -20,6 +25,12 @@ def url_for(target) -> str:
         return f"documents/{target.id}.html"
     if isinstance(target, SourceText):
         return f"sources/{target.file}"
+    if isinstance(target, Task):
+        return f"tasks/{target.collection}/{target.number}.html"
+    if isinstance(target, Collection):
+        return f"tasks/{target.id}.html"
+    if isinstance(target, Agency):
+        return f"agencies/{target.id}.html"
     raise TypeError(f"no URL for {type(target).__name__}")
 
 
@@ -32,3 +43,8 @@ def relative_url(from_page: str, to: str, anchor: str | None = None) -> str:
     base = posixpath.dirname(from_page) or "."
     rel = posixpath.relpath(to, base)
     return f"{rel}#{anchor}" if anchor else rel
+
+
+def domain_url(collection: Collection, index: int) -> str:
+    """Page of the index-th (1-based) domain of a collection."""
+    return f"tasks/{collection.id}/domain-{index}.html"

@@ -63,3 +63,21 @@ def test_phone_width_does_not_scroll_sideways(browser, built_site):
         page.goto((built_site / name).as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
     context.close()
+
+
+def test_task_filters_work_from_file_url_and_stay_in_the_url(page, built_site):
+    import json
+    tasks = json.loads((built_site / "data" / "tasks.json").read_text(encoding="utf-8"))
+    leads = [t for t in tasks if t["collection"] == "ningbo-pilot" and "commerce" in t["lead"]]
+    page.goto((built_site / "tasks" / "ningbo-pilot.html").as_uri() + "?agency=commerce&role=lead")
+    assert page.locator("#task-count").inner_text() == str(len(leads))
+    assert page.locator(".task-table tbody tr:not([hidden])").count() == len(leads)
+    page.select_option("select[name=role]", "support")
+    supports = [t for t in tasks if t["collection"] == "ningbo-pilot" and "commerce" in t["support"]]
+    assert page.locator("#task-count").inner_text() == str(len(supports))
+    assert "agency=commerce" in page.url and "role=support" in page.url
+    page.check("input[name=flagged]")
+    page.select_option("select[name=agency]", "")
+    page.select_option("select[name=role]", "")
+    assert page.locator("#task-count").inner_text() == "7"
+    assert page.errors == [] and _outside(page, built_site) == []

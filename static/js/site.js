@@ -1,57 +1,93 @@
-// Ningbo Policy Explorer: progressive enhancements. Everything works without this file.
+// Ningbo Policy Explorer: progressive enhancements. Every page is complete without this file.
 "use strict";
+
+const squeeze = (s) => s.replace(/\s+/g, "").toLowerCase();
+
+// Filters whose state lives in the URL query (?agency=…&role=lead), so a filtered view
+// can be shared; each form names its table, its count and how a row matches.
+function urlFilters(form, rows, count, matches) {
+  const fields = Array.from(form.querySelectorAll("[data-filter]"));
+  const params = new URLSearchParams(window.location.search);
+  for (const field of fields) {
+    const value = params.get(field.name);
+    if (value === null) continue;
+    if (field.type === "checkbox") field.checked = value === field.value;
+    else field.value = value;
+  }
+  const state = () => Object.fromEntries(fields.map((f) => [f.name, f.type === "checkbox" ? (f.checked ? f.value : "") : f.value]));
+  function apply() {
+    const want = state();
+    let shown = 0;
+    for (const row of rows) {
+      const ok = matches(row, want);
+      row.hidden = !ok;
+      if (ok && !row.dataset.gap) shown += 1;
+    }
+    count.textContent = String(shown);
+    const next = new URLSearchParams();
+    for (const [name, value] of Object.entries(want)) if (value) next.set(name, value);
+    const query = next.toString();
+    history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+  }
+  form.addEventListener("input", apply);
+  form.addEventListener("change", apply);
+  form.addEventListener("submit", (e) => e.preventDefault());
+  apply();
+}
 
 (function documentIndex() {
   const table = document.getElementById("doc-table");
   const form = document.getElementById("doc-filters");
   if (!table || !form) return;
-  const tbody = table.tBodies[0];
-  const rows = Array.from(tbody.rows);
-  const count = document.getElementById("doc-count");
-  const fields = Array.from(form.querySelectorAll("[data-filter]"));
-  const params = new URLSearchParams(window.location.search);
-  for (const field of fields) {
-    const value = params.get(field.name);
-    if (value !== null) field.value = value;
-  }
-  const squeeze = (s) => s.replace(/\s+/g, "").toLowerCase();
+  urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("doc-count"), (row, want) =>
+    (!want.type || row.dataset.type === want.type) &&
+    (!want.issuer || row.dataset.issuer === want.issuer) &&
+    (!want.q || squeeze(row.dataset.title + row.dataset.number).includes(squeeze(want.q))));
+})();
 
-  function apply() {
-    const want = Object.fromEntries(fields.map((f) => [f.name, f.value]));
-    let shown = 0;
-    for (const row of rows) {
-      const text = squeeze(row.dataset.title + row.dataset.number);
-      const ok = (!want.type || row.dataset.type === want.type) &&
-        (!want.issuer || row.dataset.issuer === want.issuer) &&
-        (!want.q || text.includes(squeeze(want.q)));
-      row.hidden = !ok;
-      if (ok) shown += 1;
+(function taskIndex() {
+  const form = document.getElementById("task-filters");
+  if (!form) return;
+  const table = document.querySelector(".task-table");
+  const words = (s) => (s ? s.split(" ") : []);
+  urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("task-count"), (row, want) => {
+    const filtering = want.agency || want.domain || want.flagged || want.scope;
+    if (row.dataset.gap) return !filtering;
+    if (want.agency) {
+      const lead = words(row.dataset.lead).includes(want.agency);
+      const support = words(row.dataset.support).includes(want.agency);
+      if (want.role === "lead" ? !lead : want.role === "support" ? !support : !(lead || support)) return false;
+    } else if (want.role) {
+      return false;  // a role without an agency selects nothing meaningful; show none
     }
-    count.textContent = String(shown);
-    const next = new URLSearchParams();
-    for (const f of fields) if (f.value) next.set(f.name, f.value);
-    const query = next.toString();
-    history.replaceState(null, "", query ? "?" + query : window.location.pathname);
-  }
-  form.addEventListener("input", apply);
-  form.addEventListener("submit", (e) => e.preventDefault());
-  apply();
+    if (want.domain && row.dataset.domain !== want.domain) return false;
+    if (want.flagged && row.dataset.flagged !== "1") return false;
+    if (want.scope === "-" ? row.dataset.scope !== "" : want.scope && row.dataset.scope !== want.scope) return false;
+    return true;
+  });
+})();
 
-  for (const button of table.querySelectorAll("th button[data-sort]")) {
-    button.addEventListener("click", () => {
-      const th = button.parentElement;
-      const key = button.dataset.sort;
-      const ascending = th.getAttribute("aria-sort") !== "ascending";
-      for (const other of table.querySelectorAll("th")) other.removeAttribute("aria-sort");
-      th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-      const sorted = rows.slice().sort((a, b) => {
-        const x = a.dataset[key] || "", y = b.dataset[key] || "";
-        if (!x && y) return 1;
-        if (x && !y) return -1;
-        return (ascending ? 1 : -1) * x.localeCompare(y, "zh-CN");
+(function sortableTables() {
+  for (const table of document.querySelectorAll("table.sortable")) {
+    const tbody = table.tBodies[0];
+    for (const button of table.querySelectorAll("th button[data-sort]")) {
+      button.addEventListener("click", () => {
+        const th = button.parentElement;
+        const key = button.dataset.sort;
+        const numeric = button.dataset.numeric === "1";
+        const ascending = th.getAttribute("aria-sort") !== "ascending";
+        for (const other of table.querySelectorAll("th")) other.removeAttribute("aria-sort");
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        const rows = Array.from(tbody.rows).sort((a, b) => {
+          const x = a.dataset[key] || "", y = b.dataset[key] || "";
+          if (numeric) return (ascending ? 1 : -1) * (Number(x) - Number(y));
+          if (!x && y) return 1;
+          if (x && !y) return -1;
+          return (ascending ? 1 : -1) * x.localeCompare(y, "zh-CN");
+        });
+        for (const row of rows) tbody.appendChild(row);
       });
-      for (const row of sorted) tbody.appendChild(row);
-    });
+    }
   }
 })();
 

@@ -1,0 +1,67 @@
+"""Finding references in document text: document numbers (甬政办发〔2021〕79号, in any
+bracket form), 《titles》 and 〈titles〉 of documents in the corpus, and names of known
+agencies. The longest name at a position wins, so 宁波市商务局 is one mention, not two."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from . import cjk
+from .importer import inner_title
+from .model import Agency, Document, Site
+
+
+@dataclass(frozen=True)
+class Reference:
+    start: int
+    end: int
+    kind: str          # "document" | "agency"
+    target: str        # document or agency id
+
+
+class Linker:
+    def __init__(self, site: Site):
+        self.numbers = {str(d.doc_number): d.id for d in site.documents.values() if d.doc_number}
+        self.titles: dict[str, str] = {}
+        for doc in site.documents.values():
+            for title in (doc.title, inner_title(doc.title)):
+                if title:
+                    self.titles.setdefault(cjk.squeeze(title), doc.id)
+        self.agencies: dict[str, Agency] = {}
+        for agency in site.agencies.values():
+            if agency.is_group:
+                continue
+            for spelling in agency.spellings + ([agency.full_name] if agency.full_name else []):
+                if len(spelling) >= 4 and " " not in spelling:
+                    self.agencies.setdefault(spelling, agency)
+        names = sorted(self.agencies, key=len, reverse=True)
+        self._agency_re = re.compile("|".join(re.escape(n) for n in names)) if names else None
+        # 《国务院关于〈加快推进…工作方案〉的批复》: the inner title is a reference of its own
+        self._quoted = (re.compile(r"《([^《》]{2,80})》"), re.compile(r"〈([^〈〉]{2,80})〉"))
+
+    def find(self, text: str, current: Document | None = None) -> list[Reference]:
+        """Non-overlapping references in text, in order."""
+        found: list[Reference] = []
+        for pattern in (cjk.DOC_NUMBER_RE, cjk.ORDER_NUMBER_RE):
+            for match in pattern.finditer(text):
+                number = cjk.parse_doc_number(match.group(0))
+                target = self.numbers.get(str(number)) if number else None
+                if target:
+                    found.append(Reference(match.start(), match.end(), "document", target))
+        for pattern in self._quoted:
+            for match in pattern.finditer(text):
+                target = self.titles.get(cjk.squeeze(match.group(1)))
+                if target:
+                    found.append(Reference(match.start(), match.end(), "document", target))
+        if self._agency_re is not None:
+            for match in self._agency_re.finditer(text):
+                found.append(Reference(match.start(), match.end(), "agency", self.agencies[match.group(0)].id))
+        found.sort(key=lambda r: (r.start, -(r.end - r.start)))
+        out: list[Reference] = []
+        for ref in found:
+            if out and ref.start < out[-1].end:
+                continue
+            if current is not None and ref.kind == "document" and ref.target == current.id:
+                continue
+            out.append(ref)
+        return out
