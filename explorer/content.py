@@ -16,8 +16,12 @@ from .sourcefiles import read_text
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
 
-class _UniqueKeyLoader(yaml.SafeLoader):
-    """SafeLoader that rejects a key written twice in one mapping."""
+# libyaml's parser when PyYAML was built with it (the wheels are); same results, faster
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _UniqueKeys:
+    """A loader that rejects a key written twice in one mapping."""
 
     def construct_mapping(self, node, deep=False):
         seen: dict = {}
@@ -48,9 +52,21 @@ def _yaml_error(shown: str, exc: yaml.YAMLError, line_offset: int) -> ContentErr
     return ContentError(shown, line, message)
 
 
+class _FastLoader(_UniqueKeys, _BaseLoader):
+    pass
+
+
+class _ClearLoader(_UniqueKeys, yaml.SafeLoader):
+    """The pure-Python parser: slower, but its error messages are the clearer ones."""
+
+
 def parse_yaml(text: str, shown: str, line_offset: int = 0):
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)
+        return yaml.load(text, Loader=_FastLoader)
+    except yaml.YAMLError:
+        pass
+    try:
+        return yaml.load(text, Loader=_ClearLoader)
     except yaml.YAMLError as exc:
         raise ContentErrors([_yaml_error(shown, exc, line_offset)]) from exc
 
@@ -58,7 +74,7 @@ def parse_yaml(text: str, shown: str, line_offset: int = 0):
 def key_lines(text: str, line_offset: int = 0) -> dict[str, int]:
     """Line of each top-level key of a YAML mapping, for error messages."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_BaseLoader)
     except yaml.YAMLError:
         return {}
     if not isinstance(node, yaml.MappingNode):

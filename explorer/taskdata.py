@@ -302,14 +302,20 @@ def load_lineage(site: Site) -> list[ContentError]:
 
 
 def _cycles(site: Site, shown: str, data) -> list[ContentError]:
-    errors = []
+    """Every derived_from cycle, reported once at the line of its first task."""
+    errors, done = [], set()
+
+    def visit(task: Task, path: list[str]) -> None:
+        for parent in task.derived_from:
+            if parent.id in path:
+                cycle = path[path.index(parent.id):] + [parent.id]
+                if frozenset(cycle) not in done:
+                    done.add(frozenset(cycle))
+                    errors.append(ContentError(shown, data.key_lines.get(cycle[0]),
+                                               f"circular lineage: {' -> '.join(cycle)}"))
+            else:
+                visit(parent, path + [parent.id])
+
     for task in site.all_tasks():
-        path, node = [task.id], task
-        while node.derived_from:
-            node = node.derived_from[0]
-            if node.id in path:
-                errors.append(ContentError(shown, data.key_lines.get(task.id),
-                                           f"circular lineage: {' -> '.join(path + [node.id])}"))
-                break
-            path.append(node.id)
+        visit(task, [task.id])
     return errors

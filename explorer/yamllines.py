@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import yaml
 
-from .content import parse_yaml
+from .content import _BaseLoader, parse_yaml
 from .errors import ContentError, ContentErrors
 
 
@@ -38,7 +38,7 @@ def _with_lines(node, value, offset: int):
 def load_with_lines(text: str, shown: str):
     value = parse_yaml(text, shown)          # raises ContentErrors with the parser's line
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_BaseLoader)
     except yaml.YAMLError as exc:            # pragma: no cover - parse_yaml caught it first
         raise ContentErrors([ContentError(shown, None, str(exc))]) from exc
     return _with_lines(node, value, 0) if node is not None else value

@@ -60,3 +60,20 @@ def test_nine_city_tasks_from_the_national_list_are_the_starred_ones(site):
     # 149 (CPTPP) and 150 (DEPA) come from national rows 144-146, which the source lacks
     assert starred - derived == {149, 150}
     assert site.collections["national"].gaps == [144, 145, 146]
+
+
+def test_circular_lineage_is_reported_with_file_and_line(tmp_path):
+    import shutil
+
+    from explorer.errors import ContentErrors
+    project = tmp_path / "project"
+    for name in ("content", "data"):
+        shutil.copytree(ROOT / name, project / name)
+    path = project / "data" / "lineage.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "national-9: [nine-cities-7]\n", encoding="utf-8")
+    line = next(n for n, t in enumerate(path.read_text(encoding="utf-8").split("\n"), 1)
+                if t.startswith("nine-cities-7:"))
+    with pytest.raises(ContentErrors) as caught:
+        pipeline.load(project, theme=ROOT)
+    assert [str(e) for e in caught.value.errors] == [
+        f"data/lineage.yaml:{line}: circular lineage: nine-cities-7 -> national-9 -> nine-cities-7"]
