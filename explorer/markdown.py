@@ -280,3 +280,21 @@ _MD = _make()
 
 def render_body(markdown: str, env: RenderEnv) -> str:
     return _MD.render(markdown, {"render": env})
+
+
+def section_texts(markdown: str, skip_tables: bool = False) -> list[tuple[str | None, str, str]]:
+    """(anchor, heading, text) of each section of a body: the text before the first
+    heading, then one per heading; paragraphs and table cells as plain text (tables left
+    out with skip_tables, where their rows are indexed as tasks of their own)."""
+    env = RenderEnv(source="", line_offset=0, resolve=lambda *_: "#")
+    tokens = _MD.parse(markdown, {"render": env})
+    sections: list[tuple[str | None, str, list[str]]] = [(None, "", [])]
+    in_table = False
+    for i, token in enumerate(tokens):
+        if token.type in ("table_open", "table_close"):
+            in_table = token.type == "table_open"
+        elif token.type == "heading_open":
+            sections.append((str(token.attrGet("id")), _inline_text(tokens[i + 1]), []))
+        elif token.type == "inline" and tokens[i - 1].type != "heading_open" and not (in_table and skip_tables):
+            sections[-1][2].append(_inline_text(token))
+    return [(a, h, "\n".join(t for t in texts if t)) for a, h, texts in sections if texts or h]

@@ -6,6 +6,7 @@ Context every template receives (the only place it is documented):
   url(target, anchor=None)  relative link from this page to a model object or a site path
   asset(path) relative link to a file under static/
 Page templates add:
+  search.html     collections [Collection]
   index.html      types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
@@ -61,10 +62,15 @@ def make_environment(templates: Path) -> Environment:
         return urls.relative_url(context["page"].url, urls.domain_url(collection, index))
 
     @pass_context
+    def root(context) -> str:
+        """Prefix from this page to the site root ("" or "../"), for scripts that build links."""
+        return urls.relative_url(context["page"].url, urls.HOME)[: -len(urls.HOME)]
+
+    @pass_context
     def asset(context, path: str) -> str:
         return urls.relative_url(context["page"].url, f"static/{path}")
 
-    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link)
+    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root)
     env.filters["cn_date"] = _cn_date
     return env
 
@@ -83,6 +89,8 @@ def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
          types_count=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
          gazettes=[d for d in documents if d.type == "公报"],
          latest=[d for d in documents if d.type != "公报"][:8])
+    emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
+         collections=list(site.collections.values()))
     issuers = sorted({d.issuer for d in documents if d.issuer})
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),

@@ -22,6 +22,7 @@ from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import check_site
 from .markdown import RenderEnv, render_body
 from .model import Site
+from .search import search_script
 from .render import agency_record, document_record, make_environment, render_pages, task_record
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
@@ -119,6 +120,9 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
             (staging / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
         if site.agencies:
             _write_json(staging / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
+        started_index = time.perf_counter()
+        (staging / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
+        result.timings["index"] = time.perf_counter() - started_index
         (staging / ".nojekyll").write_text("", encoding="utf-8")
         result.timings["write"] = time.perf_counter() - started
 

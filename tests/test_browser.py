@@ -82,3 +82,49 @@ def test_task_filters_work_from_file_url_and_stay_in_the_url(page, built_site):
     page.select_option("select[name=role]", "")
     assert page.locator("#task-count").inner_text() == "7"
     assert page.errors == [] and _outside(page, built_site) == []
+
+
+def _results(page):
+    page.wait_for_selector("#search-results[data-ready=true]")
+    return page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
+
+
+@pytest.mark.parametrize("query, expected, top", [
+    ("跨境电商", "tasks/ningbo-pilot/51.html", 10),
+    ("甬政发（2021）58号", "documents/yzf-2021-58.html", 1),
+    ("esg", "tasks/ningbo-pilot/34.html", 10),
+    ("发改委", "agencies/development-reform.html", 3),
+])
+def test_search_page_from_file_url(page, built_site, query, expected, top):
+    from urllib.parse import quote
+    page.goto((built_site / "search.html").as_uri() + "?q=" + quote(query))
+    links = _results(page)
+    assert expected in [link.split("#")[0] for link in links[:top]], links[:10]
+    assert page.errors == [] and _outside(page, built_site) == []
+
+
+def test_search_for_an_agency_also_lists_its_tasks(page, built_site):
+    page.goto((built_site / "search.html").as_uri() + "?q=%E5%8F%91%E6%94%B9%E5%A7%94")
+    links = _results(page)
+    assert sum(1 for link in links if link.startswith("tasks/")) >= 10
+    badges = page.eval_on_selector_all("#search-results .badge", "b => b.map(x => x.textContent)")
+    assert "单位" in badges and "任务" in badges
+    assert page.locator("#search-results mark").first.inner_text() == "发改委"
+
+
+def test_header_box_shows_results_without_leaving_the_page(page, built_site):
+    task_page = (built_site / "tasks" / "ningbo-pilot" / "54.html").as_uri()
+    page.goto(task_page)
+    page.keyboard.press("/")
+    page.keyboard.type("保税维修")
+    page.wait_for_selector("#search-suggestions a.result")
+    assert page.url == task_page
+    first = page.locator("#search-suggestions a.result").first
+    assert first.get_attribute("href").startswith("../../")
+    page.keyboard.press("ArrowDown")
+    assert first.get_attribute("aria-selected") == "true"
+    target = first.get_attribute("href")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.split("#")[0].endswith(target.split("#")[0].replace("../", ""))
+    assert page.errors == [] and _outside(page, built_site) == []

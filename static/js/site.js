@@ -90,15 +90,3 @@ function urlFilters(form, rows, count, matches) {
     }
   }
 })();
-
-(function headerSearch() {
-  // Until full-text search arrives, the header box filters the document index.
-  const input = document.getElementById("site-search-input");
-  if (!input) return;
-  document.addEventListener("keydown", (e) => {
-    if (e.key === "/" && document.activeElement !== input && !/INPUT|SELECT|TEXTAREA/.test(document.activeElement.tagName)) {
-      e.preventDefault();
-      input.focus();
-    }
-  });
-})();

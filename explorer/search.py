@@ -1,0 +1,129 @@
+"""The search index: a pure function of the site model, serialised once as a script.
+
+Tokenizer (the same definition runs in static/js/search.js, and a test proves it):
+  1. NFKC (full-width letters, digits and brackets become ASCII), lower case;
+  2. a bracketed year becomes 〔year〕, so 甬政办发[2021]79号 = 甬政办发（2021）79号 = 甬政办发〔2021〕79号;
+  3. runs of Han characters become overlapping bigrams (a single character stays a unigram),
+     runs of ASCII letters and digits become words; everything else separates tokens.
+lunr's own pipeline (trimmer, stop words, stemmer) is not used: it would strip Han
+characters. Entries are document sections, tasks and agencies; the store holds what a
+result shows and the text a snippet is cut from.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from lunr.builder import Builder
+
+from . import urls
+from .markdown import section_texts
+from .model import Site
+
+HAN_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_YEAR_IN_BRACKETS = re.compile(r"[\[(【〔［]\s*(\d{4})\s*[\])】〕］]")
+_RUNS = re.compile(f"([{HAN_RANGE}]+)|([a-z0-9]+)")
+
+# field: (short name in the index, boost)
+# The body is not in the lunr index: its postings would be ~750 KB gzipped for this corpus.
+# The result store carries the text anyway (for snippets); body matches are found there.
+FIELDS = {"title": ("t", 10), "number": ("n", 10), "agency": ("a", 5), "domain": ("d", 2)}
+KINDS = {"document": "d", "task": "t", "agency": "a"}
+
+
+def normalize(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text).lower()
+    return _YEAR_IN_BRACKETS.sub(r"〔\1〕", text)
+
+
+def tokenize(text: str) -> list[str]:
+    """Search tokens of a text; the JavaScript tokenize() in static/js/search.js is identical."""
+    tokens: list[str] = []
+    for han, word in _RUNS.findall(normalize(text)):
+        if word:
+            tokens.append(word)
+        elif len(han) == 1:
+            tokens.append(han)
+        else:
+            tokens.extend(han[i:i + 2] for i in range(len(han) - 1))
+    return tokens
+
+
+@dataclass
+class Entry:
+    kind: str           # document | task | agency
+    title: str          # for a section, its heading; the document's title is in `parent`
+    url: str
+    body: str
+    number: str = ""
+    agency: str = ""
+    domain: str = ""
+    collection: str = ""
+    parent: int = -1    # a section: the position of its document's first entry
+
+
+def entries(site: Site) -> list[Entry]:
+    """What the search finds: document sections, tasks, agencies."""
+    out: list[Entry] = []
+    task_documents = {c.document for c in site.collections.values()}
+    for doc in site.documents_sorted():
+        url = urls.url_for(doc)
+        head = len(out)
+        for anchor, heading, text in section_texts(doc.body, skip_tables=doc.id in task_documents):
+            if anchor is None:
+                out.append(Entry("document", doc.title, url, text, domain=doc.type,
+                                 number=str(doc.doc_number) if doc.doc_number else ""))
+            else:
+                if len(out) == head:  # a body that starts with a heading: the document itself first
+                    out.append(Entry("document", doc.title, url, "", domain=doc.type,
+                                     number=str(doc.doc_number) if doc.doc_number else ""))
+                out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head))
+    for collection in site.collections.values():
+        for task in collection.tasks:
+            names = " ".join(n for a in task.lead + task.support for n in a.spellings)
+            domain = f"{task.domain} {task.leader}" if task.leader else task.domain
+            out.append(Entry("task", f"{collection.title} 第{task.number}项", urls.url_for(task), task.text,
+                             number=str(task.number), agency=names, domain=domain, collection=collection.id))
+    for agency in site.agencies.values():
+        names = " ".join([*agency.spellings, agency.full_name or ""])
+        summary = f"{agency.full_name or agency.name}（{agency.category}）：牵头{len(agency.lead)}项，配合{len(agency.support)}项"
+        out.append(Entry("agency", agency.name, urls.url_for(agency), summary, agency=names))
+    return out
+
+
+def build_index(items: list[Entry]) -> dict:
+    """lunr 2.x index of the entries (refs are their positions in the store)."""
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("r")
+    for name, (short, boost) in FIELDS.items():
+        builder.field(short, boost=boost, extractor=lambda entry, name=name: tokenize(entry[name]))
+    for position, item in enumerate(items):
+        builder.add({"r": str(position), **item.__dict__})
+    return builder.build().serialize()
+
+
+def store(items: list[Entry]) -> list[list]:
+    """Per entry: kind, title, url (site-root-relative), text for snippets, the collection
+    (tasks) or the position of the document a section belongs to, and the agency names
+    a task or agency is found by."""
+    rows = []
+    for i in items:
+        row = [KINDS[i.kind], i.title, i.url, i.body, i.collection or i.parent]
+        keywords = " ".join(k for k in (i.number if i.kind == "document" else "", i.agency,
+                                         i.domain if i.kind == "task" else "") if k)
+        if keywords:
+            row.append(keywords)
+        rows.append(row)
+    return rows
+
+
+def search_script(site: Site) -> str:
+    """The index and store as one script, loadable from file:// with a <script> tag."""
+    items = entries(site)
+    payload = {"index": build_index(items), "store": store(items)}
+    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
+    return f"// Generated by build.py: the search index of this site.\nwindow.SEARCH_DATA={data};\n"
