@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test serve clean golden import check chromium
+.PHONY: site test serve clean golden import check chromium bench
 
 site: $(VENV)/.runtime
 	$(PY) build.py build
@@ -39,6 +39,10 @@ import: $(VENV)/.runtime
 # Regenerate the committed golden output of the small fixture site, on purpose.
 golden: $(VENV)/.runtime
 	$(PY) -m tests.golden
+
+# Build and search figures (not part of `make test`); writes bench/REPORT.md.
+bench: $(VENV)/.dev chromium
+	$(PY) bench/run.py
 
 clean:
 	rm -rf site .site.staging-* .site.old-* .pytest_cache
