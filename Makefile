@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test serve clean golden import check chromium bench
+.PHONY: site test serve clean golden import check chromium java bench
 
 site: $(VENV)/.runtime
 	$(PY) build.py build
@@ -23,7 +23,16 @@ chromium:
 	@test -x $(CHROMIUM) || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium; }
 
-test: $(VENV)/.dev chromium
+# The Nu HTML Checker (vnu.jar, pinned in package.json) needs Java.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+java:
+	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends default-jre-headless; }
+
+test: $(VENV)/.dev chromium java node_modules/.installed
 	$(PY) -m pytest -q
 
 check: $(VENV)/.runtime
