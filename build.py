@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -23,6 +24,7 @@ ROOT = Path(__file__).resolve().parent
 def build(args) -> int:
     started = time.perf_counter()
     site = pipeline.load(ROOT)
+    site.site_url = normalized_site_url(args.site_url)
     loaded = time.perf_counter()
     problems = pipeline.resolve(site)
     if problems:
@@ -39,6 +41,16 @@ def build(args) -> int:
         for stage, seconds in stages.items():
             print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
     return 0
+
+
+def normalized_site_url(value: str | None) -> str | None:
+    """SITE_URL as https://host/sub-path/ (ending in /), or None when not configured."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not value.startswith(("https://", "http://")):
+        raise SystemExit(f"SITE_URL must start with https:// or http://, not '{value}'")
+    return value.rstrip("/") + "/"
 
 
 def check(args) -> int:
@@ -99,6 +111,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", default=str(ROOT / "site"))
     p.add_argument("--no-strict", action="store_true", help="report broken links as warnings")
     p.add_argument("--timings", action="store_true", help="print the time of each stage")
+    p.add_argument("--site-url", default=os.environ.get("SITE_URL"),
+                   help="where the site is published (default: $SITE_URL); used for sitemap.xml only")
     p.set_defaults(run=build)
     p = commands.add_parser("import", help="turn a raw source text into Markdown documents")
     p.add_argument("source")

@@ -146,6 +146,7 @@ class Site:
     agencies: dict[str, Agency] = field(default_factory=dict)
     collections: dict[str, Collection] = field(default_factory=dict)
     theme: Path | None = None       # folder with templates/ and static/; the root by default
+    site_url: str | None = None     # where it is published (for sitemap.xml); links stay relative
     title: str = "宁波政策文件库"
 
     @property

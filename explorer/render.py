@@ -7,6 +7,7 @@ Context every template receives (the only place it is documented):
   asset(path) relative link to a file under static/
 Page templates add:
   search.html     collections [Collection]
+  404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
@@ -89,6 +90,7 @@ def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
          types_count=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
          gazettes=[d for d in documents if d.type == "公报"],
          latest=[d for d in documents if d.type != "公报"][:8])
+    emit("404.html", Page(urls.NOT_FOUND, "页面不存在", "not-found"))
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
          collections=list(site.collections.values()))
     issuers = sorted({d.issuer for d in documents if d.issuer})

@@ -12,6 +12,7 @@ import os
 import shutil
 import time
 from collections import Counter
+from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -124,6 +125,9 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
         (staging / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
         result.timings["index"] = time.perf_counter() - started_index
         (staging / ".nojekyll").write_text("", encoding="utf-8")
+        (staging / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
+        if site.site_url:
+            (staging / "sitemap.xml").write_text(sitemap_xml(site.site_url, [u for u, _ in pages]), encoding="utf-8")
         result.timings["write"] = time.perf_counter() - started
 
         started = time.perf_counter()
@@ -136,6 +140,21 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def robots_txt(site_url: str | None) -> str:
+    lines = ["User-agent: *", "Allow: /"]
+    if site_url:
+        lines.append(f"Sitemap: {site_url}sitemap.xml")
+    return "\n".join(lines) + "\n"
+
+
+def sitemap_xml(site_url: str, page_urls: list[str]) -> str:
+    """Every page but the 404, with absolute URLs under site_url (which ends in /)."""
+    entries = "".join(f"<url><loc>{escape(site_url + u)}</loc></url>\n"
+                      for u in sorted(page_urls) if u != urls.NOT_FOUND)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
 
 
 def _write_json(path: Path, records: list[dict]) -> None:
