@@ -80,7 +80,10 @@ def tasks(args) -> int:
     site = load_site(ROOT)
     out = ROOT / "data" / "tasks"
     out.mkdir(exist_ok=True)
-    for collection in load_collections(ROOT).values():
+    collections, problems = load_collections(ROOT)
+    if problems:
+        raise ContentErrors(problems)
+    for collection in collections.values():
         rows = extract_collection(site, collection)
         (out / f"{collection.id}.yaml").write_text(collection_yaml(collection, rows), encoding="utf-8")
         print(f"{collection.id}: {len(rows)} tasks -> data/tasks/{collection.id}.yaml")
@@ -109,7 +112,9 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("build", help="build the site")
     p.add_argument("--out", default=str(ROOT / "site"))
-    p.add_argument("--no-strict", action="store_true", help="report broken links as warnings")
+    p.add_argument("--strict", action="store_true", default=True,
+                   help="fail on any broken internal link or anchor (the default)")
+    p.add_argument("--no-strict", action="store_true", help="report broken links as warnings instead")
     p.add_argument("--timings", action="store_true", help="print the time of each stage")
     p.add_argument("--site-url", default=os.environ.get("SITE_URL"),
                    help="where the site is published (default: $SITE_URL); used for sitemap.xml only")

@@ -14,6 +14,7 @@ from .model import Document, DocType, Site, SourceText
 from .sourcefiles import read_text
 
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
+SOURCE_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}$")
 
 
 # libyaml's parser when PyYAML was built with it (the wheels are); same results, faster
@@ -196,8 +197,14 @@ def load_site(root: Path, theme: Path | None = None) -> Site:
     except ContentErrors as exc:
         errors.extend(exc.errors)
     try:
-        for entry in load_yaml(data / "sources.yaml", root) or []:
-            file = entry["file"].split("#")[0]
+        from .yamllines import load_with_lines
+        shown = display_path(data / "sources.yaml", root)
+        for entry in load_with_lines(read_text(data / "sources.yaml", root), shown) or []:
+            file = str(entry.get("file", "")).split("#")[0]
+            if not SOURCE_NAME_RE.match(file):
+                errors.append(ContentError(shown, getattr(entry, "line", None),
+                                           f"source '{file}' must be a plain file name in content/sources/"))
+                continue
             if file not in sources and "#" not in entry["file"]:
                 sources[file] = SourceText(file, entry.get("about", ""), root / "content" / "sources" / file)
     except ContentErrors as exc:

@@ -97,6 +97,7 @@ class Collection:
     reader: str
     parent: str | None = None
     default_scope: str | None = None
+    line: int | None = None               # in data/collections.yaml
     tasks: list["Task"] = field(default_factory=list, repr=False)
     gaps: list[int] = field(default_factory=list)
 

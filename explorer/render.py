@@ -8,7 +8,7 @@ Context every template receives (the only place it is documented):
 Page templates add:
   search.html     collections [Collection]
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
-  index.html      types_count [(DocType, n)], gazettes [Document], latest [Document]
+  index.html      coverage (bool), types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
                   source (SourceText), tasks [Collection] read from this document
@@ -86,7 +86,7 @@ def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
 
     documents = site.documents_sorted()
     counts = {name: sum(1 for d in documents if d.type == name) for name in site.types}
-    emit("index.html", Page(urls.HOME, site.title, "home"),
+    emit("index.html", Page(urls.HOME, site.title, "home"), coverage=has_coverage(site),
          types_count=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
          gazettes=[d for d in documents if d.type == "公报"],
          latest=[d for d in documents if d.type != "公报"][:8])
@@ -173,6 +173,11 @@ def domain_chart(lead: list[Task], support: list[Task], collections: dict[str, C
     return [{"collection": c, "domain": d, "lead": n[0], "support": n[1], "total": sum(n)} for (c, d), n in bars]
 
 
+def has_coverage(site: Site) -> bool:
+    """The coverage page compares the 9-city list with the Ningbo list: both must be there."""
+    return "nine-cities" in site.collections and "ningbo-pilot" in site.collections
+
+
 def task_rows(collection: Collection) -> list[tuple[int, Task | None]]:
     """(number, task) in number order, with (number, None) for rows absent from the source."""
     rows = [(t.number, t) for t in collection.tasks] + [(n, None) for n in collection.gaps]
@@ -205,7 +210,7 @@ def _task_pages(site: Site, emit) -> None:
                  domain_url=urls.domain_url(collection, collection.domains().index(task.domain) + 1),
                  parents=parents, previous=tasks[i - 1] if i else None,
                  next=tasks[i + 1] if i + 1 < len(tasks) else None)
-    if "nine-cities" in site.collections and "ningbo-pilot" in site.collections:
+    if has_coverage(site):
         applicable = [t for t in site.collections["nine-cities"].tasks
                       if (t.scope or "").startswith("*") or "宁波" in (t.scope or "")]
         covered = [t for t in applicable if any(c.collection == "ningbo-pilot" for c in t.implemented_by)]

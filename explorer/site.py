@@ -43,7 +43,8 @@ def load(root: Path, theme: Path | None = None) -> Site:
         site.agencies, problems = load_agencies(root)
         errors.extend(problems)
     if (root / "data" / "collections.yaml").is_file():
-        site.collections = load_collections(root)
+        site.collections, problems = load_collections(root)
+        errors.extend(problems)
         errors.extend(load_tasks(site))
         errors.extend(load_lineage(site))
     if errors:

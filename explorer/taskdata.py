@@ -13,7 +13,6 @@ from pathlib import Path
 import yaml
 
 from . import cjk
-from .content import load_yaml
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
 from .markdown import RenderEnv, render_body
 from .model import Agency, Collection, Site, Task
@@ -81,13 +80,29 @@ def collection_yaml(collection: Collection, rows: list[TaskRow]) -> str:
 
 # --- loading --------------------------------------------------------------------------
 
-def load_collections(root: Path) -> dict[str, Collection]:
-    collections = {}
-    for entry in load_yaml(root / "data" / "collections.yaml", root) or []:
+def load_collections(root: Path) -> tuple[dict[str, Collection], list[ContentError]]:
+    path = root / "data" / "collections.yaml"
+    shown = display_path(path, root)
+    collections, errors = {}, []
+    for entry in load_with_lines(read_text(path, root), shown) or []:
+        line = getattr(entry, "line", None)
+        missing = [k for k in ("id", "title", "document") if not entry.get(k)]
+        if missing:
+            errors.append(ContentError(shown, line, f"a collection needs {', '.join(missing)}"))
+            continue
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", entry["id"]):
+            errors.append(ContentError(shown, line, f"collection id '{entry['id']}' must be lower-case ASCII"))
+            continue
+        if entry.get("reader", "table") not in ("table", "clauses"):
+            errors.append(ContentError(shown, entry.key_lines.get("reader", line),
+                                       f"unknown reader '{entry['reader']}' (table or clauses)"))
         collections[entry["id"]] = Collection(
             id=entry["id"], title=entry["title"], document=entry["document"], reader=entry.get("reader", "table"),
-            parent=entry.get("parent"), default_scope=entry.get("default_scope"))
-    return collections
+            parent=entry.get("parent"), default_scope=entry.get("default_scope"), line=line)
+    for collection in collections.values():
+        if collection.parent and collection.parent not in collections:
+            errors.append(ContentError(shown, collection.line, f"unknown parent collection '{collection.parent}'"))
+    return collections, errors
 
 
 def load_agencies(root: Path) -> tuple[dict[str, Agency], list[ContentError]]:
@@ -143,8 +158,10 @@ def load_tasks(site: Site) -> list[ContentError]:
         path = site.root / "data" / "tasks" / f"{collection.id}.yaml"
         shown = display_path(path, site.root)
         if collection.document not in site.documents:
-            errors.append(ContentError(display_path(site.root / "data" / "collections.yaml", site.root), None,
-                                       f"collection '{collection.id}' names unknown document '{collection.document}'"))
+            errors.append(ContentError(display_path(site.root / "data" / "collections.yaml", site.root), collection.line,
+                                       f"collection '{collection.id}' names unknown document '{collection.document}'"
+                                       f"{did_you_mean(collection.document, site.documents)}"))
+            continue
         if not path.is_file():
             errors.append(ContentError(shown, None, "missing task file; run `build.py tasks`"))
             continue
@@ -175,7 +192,8 @@ def load_tasks(site: Site) -> list[ContentError]:
                 continue
             task = Task(collection=collection.id, number=number, text=item["text"], domain=item.get("domain") or "",
                         anchor=item.get("anchor"), leader=item.get("leader"), flagged=bool(item.get("flagged")),
-                        scope=item.get("scope"), section=item.get("section"), line=line,
+                        scope=item.get("scope"), section=item.get("section"),
+                        line=item.key_lines.get("anchor", line) if item.get("anchor") else line,
                         lead_names=list(item.get("lead") or []), support_names=list(item.get("support") or []))
             for role in ("lead", "support"):
                 values = item.get(role) or []

@@ -7,12 +7,24 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from explorer import site as pipeline
 from explorer.errors import ContentErrors
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p for p in (ROOT / "tests" / "fixtures" / "invalid").iterdir() if p.is_dir())
+
+
+def _apply(case: Path, project: Path) -> None:
+    """Lay the case's bad input over the project: its files, or a file it describes."""
+    if (case / "files").is_dir():
+        shutil.copytree(case / "files", project, dirs_exist_ok=True)
+    spec = case / "generate.yaml"
+    if spec.is_file():
+        wanted = yaml.safe_load(spec.read_text(encoding="utf-8"))
+        with open(project / wanted["path"], "wb") as handle:
+            handle.truncate(wanted["bytes"])   # sparse: quick to make, as large as said
 
 
 def _snapshot(tree: Path) -> dict:
@@ -33,7 +45,7 @@ def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
     pipeline.write(site, out)
     before = _snapshot(out)
 
-    shutil.copytree(case / "files", project, dirs_exist_ok=True)
+    _apply(case, project)
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     with pytest.raises(ContentErrors) as caught:
         site = pipeline.load(project, theme=ROOT)
@@ -52,7 +64,7 @@ def test_command_line_exits_non_zero_without_a_traceback(tmp_path):
     for name in ("explorer", "templates", "static"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copytree(ROOT / "tests" / "fixtures" / "small", project, dirs_exist_ok=True)
-    shutil.copytree(CASES[0] / "files", project, dirs_exist_ok=True)
+    _apply(CASES[0], project)
     result = subprocess.run([sys.executable, "build.py", "build"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.splitlines()[0] == (CASES[0] / "expected.txt").read_text(encoding="utf-8").strip()
