@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from mdit_py_plugins.container import container_plugin
 
@@ -82,7 +83,14 @@ def _anchor_rule(state) -> None:
         return anchor
 
     tokens = state.tokens
+    caption = ""   # what names the next table: a heading, a box title, a short line before it
     for i, token in enumerate(tokens):
+        if token.type == "inline" and tokens[i - 1].type in ("heading_open", "paragraph_open"):
+            text = _inline_text(token)
+            if tokens[i - 1].type == "heading_open" or (len(text) <= 40 and not cjk.ends_sentence(text)):
+                caption = text
+        elif token.type == "container_box_open":
+            caption = token.info.strip()[len("box"):].strip().replace("\\", "")
         if token.type == "heading_open":
             level = int(token.tag[1])
             outline[level] += 1
@@ -113,6 +121,7 @@ def _anchor_rule(state) -> None:
             table_no += 1
             row_no = 0
             env.counts["tables"] += 1
+            token.meta["caption"] = caption or f"表{table_no}"
             header = next(t for t in tokens[i:] if t.type == "inline")
             numbered_table = header.content.strip() == "序号"
         elif token.type == "tr_open" and tokens[i + 1].type == "td_open" and _is_group_row(tokens, i):
@@ -254,8 +263,10 @@ def _heading_close(self, tokens, idx, options, env):
 
 
 def _table_open(self, tokens, idx, options, env):
-    return '<div class="table-wrap" tabindex="0" role="region" aria-label="表格">\n' + \
-        self.renderToken(tokens, idx, options, env)
+    caption = escapeHtml(tokens[idx].meta.get("caption", "表格"))
+    return (f'<div class="table-wrap" tabindex="0" role="region" aria-label="{caption}">\n'
+            + self.renderToken(tokens, idx, options, env)
+            + f'<caption class="visually-hidden">{caption}</caption>\n')
 
 
 def _table_close(self, tokens, idx, options, env):

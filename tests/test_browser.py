@@ -128,3 +128,16 @@ def test_header_box_shows_results_without_leaving_the_page(page, built_site):
         page.keyboard.press("Enter")
     assert page.url.split("#")[0].endswith(target.split("#")[0].replace("../", ""))
     assert page.errors == [] and _outside(page, built_site) == []
+
+
+def test_print_layout_hides_navigation_and_keeps_tables_whole(browser, built_site):
+    context = browser.new_context()
+    page = context.new_page()
+    page.emulate_media(media="print")
+    page.goto((built_site / "documents" / "yzbf-2026-11.html").as_uri())
+    hidden = page.evaluate("""() => ['.site-header', '.breadcrumbs', '.toc-column', '.site-footer']
+        .map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden == ["none"] * 4
+    assert page.evaluate("getComputedStyle(document.querySelector('.doc-body .table-wrap')).overflowX") == "visible"
+    assert page.evaluate("getComputedStyle(document.querySelector('.doc-body tr')).breakInside") == "avoid"
+    context.close()
