@@ -38,6 +38,7 @@ class RenderEnv:
     # text -> [(start, end, href, kind, target id)]: references to link in running text
     autolink: Callable[[str], list[tuple[int, int, str, str, str]]] | None = None
     mentions: set[str] = field(default_factory=set)                        # agency ids
+    sections: list = field(default_factory=list)                           # see _sections()
     counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
                                                             "rows": 0, "boxes": 0})
 
@@ -290,22 +291,30 @@ _MD = _make()
 
 
 def render_body(markdown: str, env: RenderEnv) -> str:
-    return _MD.render(markdown, {"render": env})
+    """The body as HTML; its sections' text is left in env.sections for the search index."""
+    state = {"render": env}
+    tokens = _MD.parse(markdown, state)
+    env.sections = _sections(tokens)
+    return _MD.renderer.render(tokens, _MD.options, state)
 
 
-def section_texts(markdown: str, skip_tables: bool = False) -> list[tuple[str | None, str, str]]:
-    """(anchor, heading, text) of each section of a body: the text before the first
-    heading, then one per heading; paragraphs and table cells as plain text (tables left
-    out with skip_tables, where their rows are indexed as tasks of their own)."""
-    env = RenderEnv(source="", line_offset=0, resolve=lambda *_: "#")
-    tokens = _MD.parse(markdown, {"render": env})
-    sections: list[tuple[str | None, str, list[str]]] = [(None, "", [])]
+def _sections(tokens: list[Token]) -> list[tuple[str | None, str, list[tuple[str, bool]]]]:
+    """(anchor, heading, [(text, in a table)]) per section: the text before the first
+    heading, then one per heading."""
+    sections: list[tuple[str | None, str, list[tuple[str, bool]]]] = [(None, "", [])]
     in_table = False
     for i, token in enumerate(tokens):
         if token.type in ("table_open", "table_close"):
             in_table = token.type == "table_open"
         elif token.type == "heading_open":
             sections.append((str(token.attrGet("id")), _inline_text(tokens[i + 1]), []))
-        elif token.type == "inline" and tokens[i - 1].type != "heading_open" and not (in_table and skip_tables):
-            sections[-1][2].append(_inline_text(token))
-    return [(a, h, "\n".join(t for t in texts if t)) for a, h, texts in sections if texts or h]
+        elif token.type == "inline" and tokens[i - 1].type != "heading_open":
+            sections[-1][2].append((_inline_text(token), in_table))
+    return [s for s in sections if s[2] or s[1]]
+
+
+def section_texts(sections, skip_tables: bool = False) -> list[tuple[str | None, str, str]]:
+    """(anchor, heading, text) of each section; tables left out with skip_tables (where
+    their rows are indexed as tasks of their own)."""
+    return [(anchor, heading, "\n".join(t for t, in_table in texts if t and not (in_table and skip_tables)))
+            for anchor, heading, texts in sections]

@@ -55,6 +55,7 @@ class Document:
     anchors: set[str] = field(default_factory=set)
     links_to: set[str] = field(default_factory=set)
     cited_by: list["Document"] = field(default_factory=list, repr=False)
+    sections: list = field(default_factory=list, repr=False)   # text per section, for search
     counts: dict[str, int] = field(default_factory=dict)
 
     @property

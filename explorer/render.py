@@ -76,13 +76,29 @@ def make_environment(templates: Path) -> Environment:
     return env
 
 
+@dataclass
+class PageSpec:
+    """One page to render: its template, the page and what else the template receives."""
+    template: str
+    page: Page
+    context: dict
+
+
+def render_page(env: Environment, site: Site, spec: PageSpec) -> str:
+    return env.get_template(spec.template).render(site=site, page=spec.page, **spec.context)
+
+
 def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
     """Every page of the site as (url, html), in a stable order."""
-    pages: list[tuple[str, str]] = []
+    return [(spec.page.url, render_page(env, site, spec)) for spec in page_specs(site)]
+
+
+def page_specs(site: Site) -> list[PageSpec]:
+    """Every page of the site, not yet rendered, in a stable order."""
+    pages: list[PageSpec] = []
 
     def emit(template: str, page: Page, **context) -> None:
-        html = env.get_template(template).render(site=site, page=page, **context)
-        pages.append((page.url, html))
+        pages.append(PageSpec(template, page, context))
 
     documents = site.documents_sorted()
     counts = {name: sum(1 for d in documents if d.type == name) for name in site.types}

@@ -16,9 +16,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from lunr.builder import Builder
-
-from . import urls
+from . import lunrindex, urls
 from .markdown import section_texts
 from .model import Site
 
@@ -71,7 +69,7 @@ def entries(site: Site) -> list[Entry]:
     for doc in site.documents_sorted():
         url = urls.url_for(doc)
         head = len(out)
-        for anchor, heading, text in section_texts(doc.body, skip_tables=doc.id in task_documents):
+        for anchor, heading, text in section_texts(doc.sections, skip_tables=doc.id in task_documents):
             if anchor is None:
                 out.append(Entry("document", doc.title, url, text, domain=doc.type,
                                  number=str(doc.doc_number) if doc.doc_number else ""))
@@ -93,17 +91,15 @@ def entries(site: Site) -> list[Entry]:
     return out
 
 
+def index_documents(items: list[Entry]) -> list[dict[str, list[str]]]:
+    """The entries as lunr sees them: tokens per (short) field name."""
+    return [{short: tokenize(getattr(item, name)) for name, (short, _) in FIELDS.items()} for item in items]
+
+
 def build_index(items: list[Entry]) -> dict:
-    """lunr 2.x index of the entries (refs are their positions in the store)."""
-    builder = Builder()
-    builder.pipeline.reset()
-    builder.search_pipeline.reset()
-    builder.ref("r")
-    for name, (short, boost) in FIELDS.items():
-        builder.field(short, boost=boost, extractor=lambda entry, name=name: tokenize(entry[name]))
-    for position, item in enumerate(items):
-        builder.add({"r": str(position), **item.__dict__})
-    return builder.build().serialize()
+    """lunr 2.3.9 index of the entries (refs are their positions in the store); the same
+    serialisation lunr.py's Builder produces (tests/test_search.py proves it)."""
+    return lunrindex.build_index(index_documents(items), [(short, boost) for short, boost in FIELDS.values()])
 
 
 def store(items: list[Entry]) -> list[list]:

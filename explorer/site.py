@@ -8,23 +8,24 @@ from __future__ import annotations
 import csv
 import io
 import json
+import multiprocessing
 import os
 import shutil
 import time
 from collections import Counter
-from xml.sax.saxutils import escape
 from dataclasses import dataclass, field
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from . import urls
 from .citations import Linker
 from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
-from .linkcheck import check_site
+from .linkcheck import PageLinks, check_links, page_links
 from .markdown import RenderEnv, render_body
 from .model import Site
+from .render import agency_record, document_record, make_environment, page_specs, render_page, task_record
 from .search import search_script
-from .render import agency_record, document_record, make_environment, render_pages, task_record
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
 
@@ -76,6 +77,7 @@ def resolve(site: Site) -> list[ContentError]:
         env = RenderEnv(source=shown, line_offset=doc.body_line, resolve=resolve_link, autolink=autolink)
         doc.html = render_body(doc.body, env)
         doc.toc, doc.anchors, doc.links_to, doc.counts = env.toc, env.anchors, env.links_to, env.counts
+        doc.sections = env.sections
         for agency_id in sorted(env.mentions):
             site.agencies[agency_id].mentioned_in.append(doc)
         problems.extend(env.errors)
@@ -91,25 +93,26 @@ def resolve(site: Site) -> list[ContentError]:
     return problems
 
 
-def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
+PARALLEL_FROM = 400   # pages; below this, forking a second process costs more than it saves
+
+
+def write(site: Site, out: Path, strict: bool = True, workers: int | None = None) -> BuildResult:
     """Render and write the site to out, atomically. Raises ContentErrors (and leaves out
     untouched) when the written pages have broken links and strict is on."""
     result = BuildResult()
-    started = time.perf_counter()
-    env = make_environment(site.theme_dir / "templates")
-    pages = render_pages(site, env)
-    result.timings["render"] = time.perf_counter() - started
-
-    started = time.perf_counter()
+    specs = page_specs(site)
     staging = out.parent / f".{out.name}.staging-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
     try:
         staging.mkdir(parents=True)
-        for url, html in pages:
-            target = staging / url
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(html, encoding="utf-8")
+        started = time.perf_counter()
+        links = _render_and_write(site, specs, staging, workers)
+        result.timings["render"] = time.perf_counter() - started
+        for spec in specs:
+            url = spec.page.url
             result.pages[url.split("/")[0] if "/" in url else "top-level"] += 1
+
+        started = time.perf_counter()
         shutil.copytree(site.theme_dir / "static", staging / "static")
         (staging / "sources").mkdir()
         for source in sorted(site.sources.values(), key=lambda s: s.file):
@@ -122,17 +125,20 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
             (staging / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
         if site.agencies:
             _write_json(staging / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
-        started_index = time.perf_counter()
-        (staging / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
-        result.timings["index"] = time.perf_counter() - started_index
         (staging / ".nojekyll").write_text("", encoding="utf-8")
         (staging / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
         if site.site_url:
-            (staging / "sitemap.xml").write_text(sitemap_xml(site.site_url, [u for u, _ in pages]), encoding="utf-8")
+            (staging / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]),
+                                                 encoding="utf-8")
         result.timings["write"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        problems = check_site(staging)
+        (staging / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
+        result.timings["index"] = time.perf_counter() - started
+
+        started = time.perf_counter()
+        files = {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
+        problems = check_links(links, files, lambda url: (staging / url).read_text(encoding="utf-8"))
         result.timings["check links"] = time.perf_counter() - started
         if problems and strict:
             raise ContentErrors(problems)
@@ -141,6 +147,48 @@ def write(site: Site, out: Path, strict: bool = True) -> BuildResult:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return result
+
+
+def _render_and_write(site: Site, specs: list, staging: Path, workers: int | None) -> dict[str, PageLinks]:
+    """Render every page into staging; returns the links of each page. With enough pages
+    and cores, two processes forked from this one share the work (the model is inherited,
+    not copied through a pipe; only the links come back)."""
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+        return _render_slice(site, specs, staging, range(len(specs)))
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers, initializer=_remember, initargs=(site, specs, staging)) as pool:
+        parts = pool.map(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
+    links: dict[str, PageLinks] = {}
+    for part in parts:
+        links.update(part)
+    return dict(sorted(links.items()))
+
+
+def _render_slice(site: Site, specs: list, staging: Path, indices) -> dict[str, PageLinks]:
+    env = make_environment(site.theme_dir / "templates")
+    links = {}
+    for i in indices:
+        spec = specs[i]
+        html = render_page(env, site, spec)
+        target = staging / spec.page.url
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+        links[spec.page.url] = page_links(html)
+    return links
+
+
+_WORK: tuple = ()   # what a forked render worker was given (set once in that process)
+
+
+def _remember(site: Site, specs: list, staging: Path) -> None:
+    global _WORK
+    _WORK = (site, specs, staging)
+
+
+def _render_in_worker(indices) -> dict[str, PageLinks]:
+    site, specs, staging = _WORK
+    return _render_slice(site, specs, staging, indices)
 
 
 def robots_txt(site_url: str | None) -> str:

@@ -108,3 +108,24 @@ def test_recall_and_mrr_of_the_quality_set(answers):
     recall, mrr = found / total, sum(reciprocal) / len(reciprocal)
     print(f"search quality: recall@10 {recall:.3f}, MRR {mrr:.3f} over {len(QUERIES)} queries")
     assert recall >= 0.95
+
+
+def test_our_lunr_builder_serialises_exactly_as_lunr_py(root):
+    """explorer/lunrindex.py against lunr.py 0.8.0's Builder on the seed corpus."""
+    from lunr.builder import Builder
+
+    from explorer import site as pipeline
+    site = pipeline.load(root)
+    pipeline.resolve(site)
+    items = search.entries(site)
+    builder = Builder()
+    builder.pipeline.reset()
+    builder.search_pipeline.reset()
+    builder.ref("r")
+    for name, (short, boost) in search.FIELDS.items():
+        builder.field(short, boost=boost, extractor=lambda entry, name=name: search.tokenize(entry[name]))
+    for position, item in enumerate(items):
+        builder.add({"r": str(position), **item.__dict__})
+    reference = json.dumps(builder.build().serialize(), ensure_ascii=False, separators=(",", ":"))
+    ours = json.dumps(search.build_index(items), ensure_ascii=False, separators=(",", ":"))
+    assert len(ours) > 100_000 and ours == reference
