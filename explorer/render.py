@@ -48,7 +48,8 @@ def _cn_date(value: dt.date | None) -> str:
 
 
 def make_environment(templates: Path) -> Environment:
-    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True,
+    # auto_reload off: a build never sees a template change, and each include would stat its file
+    env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True)
 

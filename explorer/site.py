@@ -93,7 +93,7 @@ def resolve(site: Site) -> list[ContentError]:
     return problems
 
 
-PARALLEL_FROM = 400   # pages; below this, forking a second process costs more than it saves
+PARALLEL_FROM = 300   # pages; below this, forking a second process costs more than it saves
 
 
 def write(site: Site, out: Path, strict: bool = True, workers: int | None = None) -> BuildResult:
@@ -154,10 +154,11 @@ def _render_and_write(site: Site, specs: list, staging: Path, workers: int | Non
     and cores, two processes forked from this one share the work (the model is inherited,
     not copied through a pipe; only the links come back)."""
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    env = make_environment(site.theme_dir / "templates")
     if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_slice(site, specs, staging, range(len(specs)))
+        return _render_slice(env, site, specs, staging, range(len(specs)))
     context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_remember, initargs=(site, specs, staging)) as pool:
+    with context.Pool(workers, initializer=_remember, initargs=(env, site, specs, staging)) as pool:
         parts = pool.map(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
     links: dict[str, PageLinks] = {}
     for part in parts:
@@ -165,8 +166,7 @@ def _render_and_write(site: Site, specs: list, staging: Path, workers: int | Non
     return dict(sorted(links.items()))
 
 
-def _render_slice(site: Site, specs: list, staging: Path, indices) -> dict[str, PageLinks]:
-    env = make_environment(site.theme_dir / "templates")
+def _render_slice(env, site: Site, specs: list, staging: Path, indices) -> dict[str, PageLinks]:
     links = {}
     for i in indices:
         spec = specs[i]
@@ -181,14 +181,13 @@ def _render_slice(site: Site, specs: list, staging: Path, indices) -> dict[str, 
 _WORK: tuple = ()   # what a forked render worker was given (set once in that process)
 
 
-def _remember(site: Site, specs: list, staging: Path) -> None:
+def _remember(env, site: Site, specs: list, staging: Path) -> None:
     global _WORK
-    _WORK = (site, specs, staging)
+    _WORK = (env, site, specs, staging)
 
 
 def _render_in_worker(indices) -> dict[str, PageLinks]:
-    site, specs, staging = _WORK
-    return _render_slice(site, specs, staging, indices)
+    return _render_slice(*_WORK, indices)
 
 
 def robots_txt(site_url: str | None) -> str:

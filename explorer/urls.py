@@ -3,8 +3,6 @@ root ending in .html (or a file name); pages link to each other with relative_ur
 so the site works from file:// and under any sub-path."""
 from __future__ import annotations
 
-import posixpath
-
 from .model import Agency, Collection, Document, SourceText, Task
 
 HOME = "index.html"
@@ -42,9 +40,15 @@ def document_url(doc_id: str) -> str:
 
 
 def relative_url(from_page: str, to: str, anchor: str | None = None) -> str:
-    """Link from the page at from_page to the site path to (both site-root-relative)."""
-    base = posixpath.dirname(from_page) or "."
-    rel = posixpath.relpath(to, base)
+    """Link from the page at from_page to the site path to (both site-root-relative and
+    normalised, as every URL here is). The same as posixpath.relpath from the page's
+    folder, without its trips to the file system (it is called for every link)."""
+    here = from_page.split("/")[:-1]
+    there = to.split("/")
+    shared = 0
+    while shared < len(here) and shared < len(there) - 1 and here[shared] == there[shared]:
+        shared += 1
+    rel = "/".join([".."] * (len(here) - shared) + there[shared:])
     return f"{rel}#{anchor}" if anchor else rel
 
 

@@ -1,0 +1,18 @@
+"""The benchmark script still runs (quickly, on the seed corpus, without the peers)."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_bench_script_runs_on_the_seed_corpus(tmp_path):
+    report = tmp_path / "REPORT.md"
+    result = subprocess.run([sys.executable, "bench/run.py", "--corpora", "1", "--runs", "1", "--no-peers",
+                             "--no-browser", "--report", str(report)], cwd=ROOT, capture_output=True, text=True,
+                            timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    text = report.read_text(encoding="utf-8")
+    assert "| 1× | 26 | 614 |" in text
+    assert "seed corpus build ≤ 2 s wall" in text and "search payload ≤ 250 KB gzip" in text
+    assert "| corpus | load | resolve | render |" in text
