@@ -29,7 +29,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
 
 from . import urls
 from .model import Agency, Collection, Document, Site, Task
@@ -47,11 +47,17 @@ def _cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def make_environment(templates: Path) -> Environment:
-    # auto_reload off: a build never sees a template change, and each include would stat its file
+def make_environment(templates: Path, cache: Path | None = None) -> Environment:
+    """The one Jinja environment. auto_reload is off: a build never sees a template change,
+    and each include would stat its file. With a cache folder, compiled templates are kept
+    between builds (keyed by the template's source, so an edited template recompiles)."""
+    bytecode = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode = FileSystemBytecodeCache(str(cache))
     env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True)
+                      keep_trailing_newline=True, bytecode_cache=bytecode)
 
     @pass_context
     def url(context, target, anchor: str | None = None) -> str:

@@ -154,7 +154,7 @@ def _render_and_write(site: Site, specs: list, staging: Path, workers: int | Non
     and cores, two processes forked from this one share the work (the model is inherited,
     not copied through a pipe; only the links come back)."""
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    env = make_environment(site.theme_dir / "templates")
+    env = make_environment(site.theme_dir / "templates", cache=site.theme_dir / ".cache" / "templates")
     if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
         return _render_slice(env, site, specs, staging, range(len(specs)))
     context = multiprocessing.get_context("fork")
