@@ -296,6 +296,14 @@ def write_report(report: dict, path: Path) -> None:
         lines.append(f"| {factor}× | {e['documents']} | {e['pages']} | {fmt(med(e['ours']))} | "
                      f"{max(e['rss']) / 1024:.0f} MB | {fmt(med(e['hugo']))} | {fmt(med(e['pagefind']))} | {fmt(med(hp))} | "
                      f"{fmt(med(e['ratio_hugo']), '×')} | {fmt(med(e['mkdocs']))} | {fmt(med(e['ratio_mkdocs']), '×')} |")
+    lines += ["", "The peers render one page per document. Ours also renders a page per task, per agency and "
+              "per domain, and the indexes (the pages column), and writes the search index and the JSON/CSV data. "
+              "Per page written:", ""]
+    for factor, e in report["corpora"].items():
+        hp = [h + p for h, p in zip(e["hugo"], e["pagefind"])]
+        peers = f"; Hugo + Pagefind {med(hp) / e['documents'] * 1000:.1f} ms" if hp else ""
+        peers += f"; MkDocs Material {med(e['mkdocs']) / e['documents'] * 1000:.1f} ms" if e["mkdocs"] else ""
+        lines.append(f"- {factor}×: ours {med(e['ours']) / e['pages'] * 1000:.2f} ms{peers}")
     lines += ["", "Stages of our build (median ms, from `build.py build --timings`):", "",
               "| corpus | " + " | ".join(next(iter(report["corpora"].values()))["stages"][0]) + " | rebuild after one change |",
               "| --- |" + " --- |" * (len(next(iter(report["corpora"].values()))["stages"][0]) + 1)]
