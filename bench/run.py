@@ -11,7 +11,6 @@ import argparse
 import functools
 import gzip
 import http.server
-import json
 import os
 import platform
 import shutil

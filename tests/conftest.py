@@ -28,19 +28,18 @@ def built_site(tmp_path_factory) -> Path:
     return out
 
 
-def build_fixture(content_root: Path, out: Path):
-    """Build a small site (content/ and data/ under content_root) with the project's theme."""
-    site = pipeline.load(content_root, theme=ROOT)
-    problems = pipeline.resolve(site)
-    if problems:
-        from explorer.errors import ContentErrors
-        raise ContentErrors(problems)
-    return pipeline.write(site, out)
+CODE = ("build.py", "explorer", "templates", "static")
 
 
-def copy_fixture(name: str, dest: Path) -> Path:
-    src = ROOT / "tests" / "fixtures" / name
-    shutil.copytree(src, dest, dirs_exist_ok=True)
+def copy_project(dest: Path, content_from: Path = ROOT) -> Path:
+    """A runnable project in dest: the code and theme of this one, with the content/ and
+    data/ of content_from (this project, or a fixture site)."""
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in CODE:
+        source = ROOT / name
+        (shutil.copytree if source.is_dir() else shutil.copy)(source, dest / name)
+    for name in ("content", "data"):
+        shutil.copytree(content_from / name, dest / name)
     return dest
 
 

@@ -1,17 +1,12 @@
 """The build of the real corpus: manifest, pages, links, determinism, failure safety."""
-import json
 import re
-import shutil
 import subprocess
 import sys
-from pathlib import Path
-
-import pytest
 
 from explorer import site as pipeline
-from explorer.errors import ContentErrors
 from explorer.linkcheck import check_site
 
+from .conftest import copy_project
 from .sitetext import documents
 
 EXPECTED_NUMBERS = {"甬政办发〔2026〕11号", "政府令第260号"} \
@@ -94,16 +89,8 @@ def test_two_builds_are_byte_identical(root, tmp_path):
         assert (outs[0] / rel).read_bytes() == (outs[1] / rel).read_bytes(), rel
 
 
-def _project_copy(root: Path, dest: Path) -> Path:
-    dest.mkdir(parents=True)
-    for name in ("build.py", "explorer", "content", "data", "templates", "static"):
-        src = root / name
-        (shutil.copytree if src.is_dir() else shutil.copy)(src, dest / name)
-    return dest
-
-
 def test_malformed_front_matter_fails_with_path_and_line_and_keeps_the_previous_site(root, tmp_path):
-    project = _project_copy(root, tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     run = lambda: subprocess.run([sys.executable, "build.py", "build"], cwd=project,
                                  capture_output=True, text=True)
     assert run().returncode == 0
@@ -120,7 +107,7 @@ def test_malformed_front_matter_fails_with_path_and_line_and_keeps_the_previous_
 
 
 def test_broken_doc_link_is_reported_with_its_line(root, tmp_path):
-    project = _project_copy(root, tmp_path / "project")
+    project = copy_project(tmp_path / "project")
     doc = project / "content" / "documents" / "yzg-2021-25.md"
     doc.write_text(doc.read_text(encoding="utf-8") + "\n见[另一文件](doc:no-such-doc)。\n", encoding="utf-8")
     site = pipeline.load(project)

@@ -12,6 +12,8 @@ import yaml
 from explorer import site as pipeline
 from explorer.errors import ContentErrors
 
+from .conftest import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p for p in (ROOT / "tests" / "fixtures" / "invalid").iterdir() if p.is_dir())
 
@@ -58,12 +60,7 @@ def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
 
 
 def test_command_line_exits_non_zero_without_a_traceback(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copy(ROOT / "build.py", project)
-    for name in ("explorer", "templates", "static"):
-        shutil.copytree(ROOT / name, project / name)
-    shutil.copytree(ROOT / "tests" / "fixtures" / "small", project, dirs_exist_ok=True)
+    project = copy_project(tmp_path / "project", content_from=ROOT / "tests" / "fixtures" / "small")
     _apply(CASES[0], project)
     result = subprocess.run([sys.executable, "build.py", "build"], cwd=project, capture_output=True, text=True)
     assert result.returncode == 1

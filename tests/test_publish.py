@@ -2,7 +2,6 @@
 from outside itself, and carries what GitHub Pages needs."""
 import functools
 import http.server
-import posixpath
 import shutil
 import threading
 from collections import deque

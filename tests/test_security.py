@@ -10,6 +10,8 @@ import pytest
 
 from explorer import site as pipeline
 
+from .conftest import copy_project
+
 ROOT = Path(__file__).resolve().parent.parent
 PAYLOADS = {
     "title": '<script>window.__pwned="title"</script>示例',
@@ -116,11 +118,7 @@ def test_pages_declare_a_content_security_policy_of_their_own_files(built_site):
 def test_two_builds_in_separate_clones_are_byte_identical(tmp_path):
     outputs = []
     for name in ("first-clone", "second"):
-        project = tmp_path / name / "policy-explorer"
-        project.mkdir(parents=True)
-        shutil.copy(ROOT / "build.py", project)
-        for folder in ("explorer", "content", "data", "templates", "static"):
-            shutil.copytree(ROOT / folder, project / folder)
+        project = copy_project(tmp_path / name / "policy-explorer")
         subprocess.run([sys.executable, "build.py", "build"], cwd=project, check=True, capture_output=True)
         outputs.append(project / "site")
     first = {p.relative_to(outputs[0]): p.read_bytes() for p in outputs[0].rglob("*") if p.is_file()}
@@ -130,12 +128,7 @@ def test_two_builds_in_separate_clones_are_byte_identical(tmp_path):
 
 
 def test_strict_build_fails_on_a_broken_link_and_no_strict_warns(tmp_path):
-    project = tmp_path / "project"
-    shutil.copytree(ROOT / "tests" / "fixtures" / "small", project)
-    shutil.copy(ROOT / "build.py", project)
-    shutil.copytree(ROOT / "explorer", project / "explorer")
-    for folder in ("templates", "static"):
-        shutil.copytree(ROOT / folder, project / folder)
+    project = copy_project(tmp_path / "project", content_from=ROOT / "tests" / "fixtures" / "small")
     footer = project / "templates" / "_footer.html"
     footer.write_text(footer.read_text(encoding="utf-8") + '<a href="{{ url("nowhere.html") }}">x</a>\n',
                       encoding="utf-8")
