@@ -12,7 +12,6 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # CJK punctuation and full-width forms: 、。〈〉《》「」『』【】〔〕（）：；，！？“”‘’…—·
 CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014\u00b7"
 CJK_CHAR = f"[{HAN}{CJK_PUNCT}]"
-HAN_RE = re.compile(f"[{HAN}]")
 
 CN_DIGITS = "〇零一二三四五六七八九十百千两"
 _CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
@@ -46,7 +45,7 @@ ENUMERATORS: list[tuple[int, re.Pattern[str]]] = [
 ]
 ARTICLE_RE = re.compile(f"^第([{CN_DIGITS}]+)条")
 BOX_RE = re.compile(r"^专栏\s*(\d+(?:-\d+)?)?\s*[:：]?")
-ANNEX_REF_RE = re.compile(r"^附\s*件\s*[:：]")
+ANNEX_REF_RE = re.compile(r"^附\s*件\s*[:：]\s*(.+)$")   # 附件：<title of the annex>
 ANNEX_HEADING_RE = re.compile(r"^附\s*件\s*\d*$")
 
 # A sentence ends with one of these, possibly followed by closing quotes/brackets.

@@ -61,7 +61,6 @@ class Catalogue:
 
 _ISSUED_DATE = re.compile(r"^(\d{4}年\d{1,2}月\d{1,2}日)印发$")
 _NORMATIVE = re.compile(r"^规范性文件统一编号\s*(\S+)$")
-_ANNEX_REF = re.compile(r"^附\s*件\s*[:：]\s*(.+)$")
 
 
 def doc_type(title: str, number: cjk.DocNumber | None) -> str:
@@ -97,7 +96,7 @@ def known_titles(title: str, body: list[Line]) -> set[str]:
     if inner:
         titles.add(inner)
     for line in body:
-        match = _ANNEX_REF.match(clean_inline(line.text))
+        match = cjk.ANNEX_REF_RE.match(clean_inline(line.text))
         if match:
             titles.add(match.group(1).strip())
     return titles
@@ -381,7 +380,6 @@ def import_gazette(lines: list[Line], source: str, catalogue: Catalogue, report:
                  if re.match(r"^《.*》简介$", lines[i].text.strip())), len(lines))
     year = next((int(l.text.strip()) for l in lines[:first_toc] if re.fullmatch(r"\d{4}", l.text.strip())), None)
     drafts: list[Draft] = []
-    gazette_id = None
     item_drafts: list[Draft] = []
     for n, (entry, start) in enumerate(zip(entries, starts)):
         end = starts[n + 1] if n + 1 < len(entries) else tail

@@ -252,10 +252,6 @@ def _resolve_links(inline: Token, env: RenderEnv) -> None:
             child.attrSet("href", resolved)
 
 
-def _heading_open(self, tokens, idx, options, env):
-    return self.renderToken(tokens, idx, options, env)
-
-
 def _heading_close(self, tokens, idx, options, env):
     anchor = tokens[idx - 2].attrGet("id")
     # the mark is drawn by CSS so the heading's text stays the document's own

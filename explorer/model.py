@@ -121,8 +121,6 @@ class Task:
     flagged: bool = False
     scope: str | None = None
     section: str | None = None
-    lead_names: list[str] = field(default_factory=list)     # as written in the source
-    support_names: list[str] = field(default_factory=list)
     line: int | None = None                # line in data/tasks/<collection>.yaml
     # resolved
     lead: list[Agency] = field(default_factory=list, repr=False)

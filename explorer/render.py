@@ -95,11 +95,6 @@ def render_page(env: Environment, site: Site, spec: PageSpec) -> str:
     return env.get_template(spec.template).render(site=site, page=spec.page, **spec.context)
 
 
-def render_pages(site: Site, env: Environment) -> list[tuple[str, str]]:
-    """Every page of the site as (url, html), in a stable order."""
-    return [(spec.page.url, render_page(env, site, spec)) for spec in page_specs(site)]
-
-
 def page_specs(site: Site) -> list[PageSpec]:
     """Every page of the site, not yet rendered, in a stable order."""
     pages: list[PageSpec] = []

@@ -47,7 +47,6 @@ def extract_collection(site: Site, collection: Collection) -> list[TaskRow]:
 
 
 def collection_yaml(collection: Collection, rows: list[TaskRow]) -> str:
-    numbers = [r.number for r in rows]
     items: list[dict] = []
     for row in rows:
         # rows absent from the source keep their numbers, as explicit gaps
@@ -71,7 +70,6 @@ def collection_yaml(collection: Collection, rows: list[TaskRow]) -> str:
         if row.anchor:
             item["anchor"] = row.anchor
         items.append(item)
-    del numbers
     header = GENERATED.format(command="tasks", source=f"content/documents/{collection.document}.md")
     body = yaml.safe_dump({"collection": collection.id, "tasks": items}, allow_unicode=True,
                           sort_keys=False, width=1000)
@@ -193,8 +191,7 @@ def load_tasks(site: Site) -> list[ContentError]:
             task = Task(collection=collection.id, number=number, text=item["text"], domain=item.get("domain") or "",
                         anchor=item.get("anchor"), leader=item.get("leader"), flagged=bool(item.get("flagged")),
                         scope=item.get("scope"), section=item.get("section"),
-                        line=item.key_lines.get("anchor", line) if item.get("anchor") else line,
-                        lead_names=list(item.get("lead") or []), support_names=list(item.get("support") or []))
+                        line=item.key_lines.get("anchor", line) if item.get("anchor") else line)
             for role in ("lead", "support"):
                 values = item.get(role) or []
                 lines = getattr(values, "item_lines", [line] * len(values))

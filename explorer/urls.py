@@ -16,8 +16,6 @@ DOCUMENTS_JSON = "data/documents.json"
 TASKS_JSON = "data/tasks.json"
 TASKS_CSV = "data/tasks.csv"
 AGENCIES_JSON = "data/agencies.json"
-STYLESHEET = "static/css/site.css"
-SCRIPT = "static/js/site.js"
 
 
 def url_for(target) -> str:
