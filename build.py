@@ -92,7 +92,7 @@ def tasks(args) -> int:
 
 def lineage(args) -> int:
     """Write data/lineage.yaml: proposed derived_from links, to review."""
-    from explorer.content import load_yaml
+    from explorer.yamllines import load_yaml
     from explorer.taskdata import lineage_yaml
     site = pipeline.load(ROOT)
     path = ROOT / "data" / "lineage.yaml"

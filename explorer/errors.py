@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,9 +31,14 @@ class ContentErrors(Exception):
 def display_path(path: Path, root: Path | None) -> str:
     """A path as the user should read it: relative to the project root when inside it."""
     if root is not None:
+        # abspath, not resolve: a symbolic link is named as itself, not as its target
+        try:
+            return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()
+        except ValueError:
+            pass
         try:
             return path.resolve().relative_to(root.resolve()).as_posix()
-        except ValueError:
+        except (ValueError, OSError, RuntimeError):
             pass
     return path.as_posix()
 

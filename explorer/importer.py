@@ -40,7 +40,7 @@ class Catalogue:
 
     @classmethod
     def load(cls, data_dir: Path) -> "Catalogue":
-        from .content import load_yaml
+        from .yamllines import load_yaml
         prefixes = load_yaml(data_dir / "doc_prefixes.yaml", root=data_dir.parent) or {}
         sources = load_yaml(data_dir / "sources.yaml", root=data_dir.parent) or []
         return cls(prefixes, {s["file"]: s["id"] for s in sources if s.get("id")})

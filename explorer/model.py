@@ -49,6 +49,7 @@ class Document:
     issue: int | None = None
     issue_total: int | None = None
     year: int | None = None
+    field_lines: dict[str, int] = field(default_factory=dict, repr=False)   # front matter field -> file line
     # filled when the body is rendered
     html: str = ""
     toc: list[TocEntry] = field(default_factory=list)

@@ -40,14 +40,15 @@ def load(root: Path, theme: Path | None = None) -> Site:
     """Documents, agencies, task collections and lineage, all checked."""
     site = load_site(root, theme)
     errors: list[ContentError] = []
-    if (root / "data" / "agencies.yaml").is_file():
+    if os.path.lexists(root / "data" / "agencies.yaml"):
         site.agencies, problems = load_agencies(root)
         errors.extend(problems)
-    if (root / "data" / "collections.yaml").is_file():
+    if os.path.lexists(root / "data" / "collections.yaml"):
         site.collections, problems = load_collections(root)
         errors.extend(problems)
-        errors.extend(load_tasks(site))
-        errors.extend(load_lineage(site))
+        if not errors:   # tasks resolve against the agencies and collections: only sound ones
+            errors.extend(load_tasks(site))
+            errors.extend(load_lineage(site))
     if errors:
         raise ContentErrors(sorted(set(errors)))
     return site

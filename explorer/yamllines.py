@@ -1,10 +1,24 @@
-"""YAML read with the line of every mapping and sequence item, for error messages."""
+"""YAML read with the line of every mapping key and sequence item, for error messages.
+
+One pass over the parser's events builds the values, so hostile input stays cheap:
+aliases are refused (an alias bomb never expands), nesting is bounded (libyaml's own
+composer recurses without limit), dates stay text for the fields that parse them, and
+only plain scalars (text, numbers, true/false, null) are accepted.
+"""
 from __future__ import annotations
+
+from pathlib import Path
 
 import yaml
 
-from .content import _BaseLoader, parse_yaml
-from .errors import ContentError, ContentErrors
+from .errors import ContentError, ContentErrors, display_path
+from .sourcefiles import read_text
+
+MAX_DEPTH = 32          # far beyond any content or data file; libyaml crashes near 100,000
+MAX_INT_DIGITS = 18     # Python refuses past 4,300; nothing here is longer than a year
+
+_PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float",
+               "tag:yaml.org,2002:bool", "tag:yaml.org,2002:null"}
 
 
 class LineDict(dict):
@@ -17,28 +31,158 @@ class LineList(list):
     item_lines: list
 
 
-def _with_lines(node, value, offset: int):
-    if isinstance(node, yaml.MappingNode) and isinstance(value, dict):
-        out = LineDict()
-        out.line = node.start_mark.line + 1 + offset
-        out.key_lines = {}
-        for key_node, value_node in node.value:
-            key = key_node.value
-            out[key] = _with_lines(value_node, value[key], offset)
-            out.key_lines[key] = key_node.start_mark.line + 1 + offset
-        return out
-    if isinstance(node, yaml.SequenceNode) and isinstance(value, list):
-        out = LineList(_with_lines(n, v, offset) for n, v in zip(node.value, value))
-        out.line = node.start_mark.line + 1 + offset
-        out.item_lines = [n.start_mark.line + 1 + offset for n in node.value]
-        return out
-    return value
+def _without_timestamps(loader_class):
+    """A loader whose implicit types leave dates as text (fields parse them, with messages)."""
+    resolvers = {first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+                 for first, entries in loader_class.yaml_implicit_resolvers.items()}
+    return type(loader_class.__name__ + "NoDates", (loader_class,), {"yaml_implicit_resolvers": resolvers})
 
 
-def load_with_lines(text: str, shown: str):
-    value = parse_yaml(text, shown)          # raises ContentErrors with the parser's line
+# libyaml's parser where PyYAML was built with it (the wheels are); the pure parser is
+# used again on a failure only, because its error messages are the clearer ones
+_FAST = _without_timestamps(getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+_CLEAR = _without_timestamps(yaml.SafeLoader)
+
+
+class _Refused(Exception):
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def load_with_lines(text: str, shown: str, line_offset: int = 0):
+    """The YAML document in text as LineDict / LineList / scalars, or ContentErrors naming
+    shown and the line (offset by line_offset, for front matter inside a file)."""
     try:
-        node = yaml.compose(text, Loader=_BaseLoader)
-    except yaml.YAMLError as exc:            # pragma: no cover - parse_yaml caught it first
-        raise ContentErrors([ContentError(shown, None, str(exc))]) from exc
-    return _with_lines(node, value, 0) if node is not None else value
+        return _build(_FAST, text, line_offset)
+    except yaml.YAMLError:
+        pass
+    except _Refused as exc:
+        raise ContentErrors([ContentError(shown, exc.line, exc.message)]) from None
+    try:
+        return _build(_CLEAR, text, line_offset)
+    except yaml.YAMLError as exc:
+        raise ContentErrors([_yaml_error(shown, exc, line_offset)]) from None
+    except _Refused as exc:   # pragma: no cover - the fast pass refuses the same input
+        raise ContentErrors([ContentError(shown, exc.line, exc.message)]) from None
+
+
+def _build(loader_class, text: str, offset: int):
+    loader = loader_class(text)
+    try:
+        return _values(loader, offset)
+    finally:
+        loader.dispose()
+
+
+def _values(loader, offset: int):
+    # a frame is [container, pending key or _NO_KEY, line of that key]
+    stack: list[list] = []
+    result, documents = None, 0
+    while True:
+        event = loader.get_event()
+        if isinstance(event, yaml.StreamEndEvent):
+            return result
+        line = event.start_mark.line + 1 + offset
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _Refused(line, "invalid YAML: more than one document (a second '---')")
+            continue
+        if isinstance(event, (yaml.StreamStartEvent, yaml.DocumentEndEvent)):
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(line, f"YAML aliases are not allowed (*{event.anchor}): write the value out")
+        if isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            value = stack.pop()[0]
+            line = value.line
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if event.anchor is not None:
+                raise _Refused(line, f"YAML anchors are not allowed (&{event.anchor}): write the value out")
+            if len(stack) >= MAX_DEPTH:
+                raise _Refused(line, f"invalid YAML: nested more than {MAX_DEPTH} levels deep")
+            if event.tag not in (None, "!", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                raise _Refused(line, f"YAML tag '{event.tag}' is not allowed: use plain text, numbers, true/false")
+            if _awaiting_key(stack):
+                raise _Refused(line, "invalid YAML: a key must be a plain value, not a mapping or list")
+            container = LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList()
+            container.line = line
+            if isinstance(container, LineDict):
+                container.key_lines = {}
+            else:
+                container.item_lines = []
+            stack.append([container, _NO_KEY, 0])
+            continue
+        else:  # ScalarEvent
+            if event.anchor is not None:
+                raise _Refused(line, f"YAML anchors are not allowed (&{event.anchor}): write the value out")
+            value = _scalar(loader, event, line)
+        if not stack:
+            result = value
+            continue
+        _add(stack, value, line)
+
+
+class _NoKey:
+    pass
+
+
+_NO_KEY = _NoKey()
+
+
+def _awaiting_key(stack: list[list]) -> bool:
+    return bool(stack) and isinstance(stack[-1][0], LineDict) and stack[-1][1] is _NO_KEY
+
+
+def _add(stack: list[list], value, line: int) -> None:
+    frame = stack[-1]
+    container = frame[0]
+    if isinstance(container, LineList):
+        container.append(value)
+        container.item_lines.append(line)
+        return
+    if frame[1] is _NO_KEY:
+        if not isinstance(value, str):
+            raise _Refused(line, f"key {value!r} is not a name: write it as text (quoted)")
+        if value in container:
+            raise _Refused(line, f"invalid YAML: duplicate key '{value}' (first at line {container.key_lines[value]})")
+        frame[1], frame[2] = value, line
+        return
+    container[frame[1]] = value
+    container.key_lines[frame[1]] = frame[2]
+    frame[1] = _NO_KEY
+
+
+def _scalar(loader, event, line: int):
+    tag = event.tag if event.tag not in (None, "!") else None
+    if tag is None:
+        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag not in _PLAIN_TAGS:
+        raise _Refused(line, f"YAML tag '{event.tag}' is not allowed: use plain text, numbers, true/false")
+    if tag == "tag:yaml.org,2002:int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:
+        raise _Refused(line, f"number '{event.value[:24]}…' is too long ({len(event.value)} digits)")
+    node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
+    try:
+        return loader.yaml_constructors[tag](loader, node)
+    except (ValueError, OverflowError) as exc:
+        raise _Refused(line, f"invalid value '{event.value[:40]}': {exc}") from None
+
+
+def _yaml_error(shown: str, exc: yaml.YAMLError, line_offset: int) -> ContentError:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line = mark.line + 1 + line_offset if mark is not None else None
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    if "found character '\\t'" in problem:
+        problem, context = "tab character used for indentation; use spaces", None
+    context_mark = getattr(exc, "context_mark", None)
+    message = f"invalid YAML: {problem}"
+    if context:
+        started = f" started at line {context_mark.line + 1 + line_offset}" if context_mark else ""
+        message += f" ({context}{started})"
+    return ContentError(shown, line, message)
+
+
+def load_yaml(path: Path, root: Path | None = None):
+    """A YAML file read strictly (see sourcefiles.read_text), with its lines."""
+    return load_with_lines(read_text(path, root), display_path(path, root))

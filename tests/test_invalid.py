@@ -19,18 +19,25 @@ CASES = sorted(p for p in (ROOT / "tests" / "fixtures" / "invalid").iterdir() if
 
 
 def _apply(case: Path, project: Path) -> None:
-    """Lay the case's bad input over the project: its files, or a file it describes."""
+    """Lay the case's bad input over the project: its files, then the changes that a
+    committed file cannot carry (actions.yaml: remove, folder, symlink, sparse)."""
+    actions = case / "actions.yaml"
+    for action in (yaml.safe_load(actions.read_text(encoding="utf-8")) if actions.is_file() else []):
+        if "remove" in action:
+            (project / action["remove"]).unlink()
+        elif "folder" in action:
+            (project / action["folder"]).mkdir()
+        elif "symlink" in action:
+            (project / action["symlink"]).symlink_to(action["to"])
+        elif "sparse" in action:
+            with open(project / action["sparse"], "wb") as handle:
+                handle.truncate(action["bytes"])   # quick to make, as large as said
     if (case / "files").is_dir():
         shutil.copytree(case / "files", project, dirs_exist_ok=True)
-    spec = case / "generate.yaml"
-    if spec.is_file():
-        wanted = yaml.safe_load(spec.read_text(encoding="utf-8"))
-        with open(project / wanted["path"], "wb") as handle:
-            handle.truncate(wanted["bytes"])   # sparse: quick to make, as large as said
 
 
 def _snapshot(tree: Path) -> dict:
-    return {p.relative_to(tree): p.read_bytes() for p in tree.rglob("*") if p.is_file()}
+    return {p.relative_to(tree): p.read_bytes() for p in tree.rglob("*") if p.is_file() and not p.is_symlink()}
 
 
 def test_there_are_at_least_twenty_cases():
