@@ -65,5 +65,5 @@ bench/node_modules/.installed: bench/package.json
 	touch $@
 
 clean:
-	rm -rf site .site.staging-* .site.old-* .pytest_cache .cache
+	rm -rf site .site.* .pytest_cache .cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
+import signal
 import sys
 import time
 from pathlib import Path
 
 from explorer import site as pipeline
-from explorer.errors import ContentErrors
+from explorer.errors import ContentError, ContentErrors
 
 ROOT = Path(__file__).resolve().parent
 
@@ -30,7 +32,7 @@ def build(args) -> int:
     if problems:
         raise ContentErrors(problems)
     resolved = time.perf_counter()
-    result = pipeline.write(site, Path(args.out).resolve(), strict=not args.no_strict)
+    result = pipeline.write(site, Path(os.path.abspath(args.out)), strict=not args.no_strict)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
@@ -43,13 +45,17 @@ def build(args) -> int:
     return 0
 
 
+SITE_URL_RE = re.compile(r"https?://[^\s<>\"'\\]+")
+
+
 def normalized_site_url(value: str | None) -> str | None:
     """SITE_URL as https://host/sub-path/ (ending in /), or None when not configured."""
     value = (value or "").strip()
     if not value:
         return None
-    if not value.startswith(("https://", "http://")):
-        raise SystemExit(f"SITE_URL must start with https:// or http://, not '{value}'")
+    if not SITE_URL_RE.fullmatch(value):
+        raise ContentErrors([ContentError("SITE_URL", None, f"must be an http:// or https:// address without spaces "
+                                                            f"or quotes, not {value!r}")])
     return value.rstrip("/") + "/"
 
 
@@ -64,7 +70,7 @@ def check(args) -> int:
 def import_source(args) -> int:
     from explorer.importer import Catalogue, import_source as run_import, write_drafts
     result = run_import(Path(args.source).resolve(), Catalogue.load(ROOT / "data"), ROOT)
-    written = write_drafts(result, Path(args.out))
+    written = write_drafts(result, Path(args.out), ROOT)
     print(f"imported {len(written)} documents from {args.source} into {args.out}")
     for what, n in sorted(result.report.counts.items()):
         print(f"  {what}: {n}")
@@ -104,7 +110,7 @@ def lineage(args) -> int:
 
 def serve(args) -> int:
     from explorer.serve import serve_and_watch
-    return serve_and_watch(ROOT, Path(args.out).resolve(), args.port, rebuild=lambda: main(["build", "--out", args.out]))
+    return serve_and_watch(ROOT, Path(os.path.abspath(args.out)), args.port, rebuild=lambda: main(["build", "--out", args.out]))
 
 
 def main(argv=None) -> int:
@@ -138,9 +144,23 @@ def main(argv=None) -> int:
     except ContentErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)
-        print(f"build failed: {len(exc.errors)} error(s); site/ left unchanged", file=sys.stderr)
+        print(f"{args.command} failed: {len(exc.errors)} error(s); {_unchanged(args)}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"interrupted; {_unchanged(args)}", file=sys.stderr)
+        return 130
+
+
+def _unchanged(args) -> str:
+    if args.command in ("build", "serve"):
+        return f"{os.path.relpath(os.path.abspath(args.out))}/ left unchanged"
+    return "nothing written"
+
+
+def _stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt   # the same clean stop as Ctrl-C: staging removed, site/ kept
 
 
 if __name__ == "__main__":
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     sys.exit(main())

@@ -49,6 +49,11 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
     raise ContentErrors([ContentError(shown, 1, "front matter is not closed: no second line '---'")])
 
 
+def parse_front_matter(text: str, shown: str):
+    """The front matter of a document's text, with its lines."""
+    return load_with_lines(split_front_matter(text, shown)[0], shown, line_offset=1)
+
+
 def parse_document(path: Path, root: Path) -> Document:
     shown = display_path(path, root)
     text = read_text(path, root)

@@ -6,17 +6,20 @@ The output is deterministic, so re-running the import reproduces the same files.
 """
 from __future__ import annotations
 
+import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
 from . import cjk
-from .errors import ContentError, ContentErrors
+from .content import parse_front_matter
+from .errors import ContentError, ContentErrors, display_path
 from .rawtext import (Box, Heading, Label, Line, ListBlock, NodeBuilder, Paragraph, Report,
-                      Signature, Table, clean_inline)
-from .sourcefiles import read_lines
+                      Signature, SourceProblem, Table, clean_inline)
+from .sourcefiles import read_lines, read_text
 
 
 @dataclass
@@ -541,19 +544,52 @@ def draft_markdown(draft: Draft) -> str:
 def import_source(path: Path, catalogue: Catalogue, root: Path | None = None) -> ImportResult:
     lines = read_lines(path, root)
     report = Report()
-    if is_gazette(lines):
-        drafts = import_gazette(lines, path.name, catalogue, report)
-    else:
-        drafts = import_single(lines, path.name, catalogue, report)
+    try:
+        if is_gazette(lines):
+            drafts = import_gazette(lines, path.name, catalogue, report)
+        else:
+            drafts = import_single(lines, path.name, catalogue, report)
+    except SourceProblem as exc:
+        raise ContentErrors([ContentError(display_path(path, root), exc.line, exc.message)]) from None
+    ids = Counter(d.meta["id"] for d in drafts)
+    twice = sorted(i for i, n in ids.items() if n > 1)
+    if twice:
+        raise ContentErrors([ContentError(display_path(path, root), None, f"two documents would be named "
+                                          f"'{twice[0]}'; give them ids in data/sources.yaml")])
     report.count("documents", len(drafts))
     return ImportResult(drafts, report)
 
 
-def write_drafts(result: ImportResult, out_dir: Path) -> list[Path]:
+def write_drafts(result: ImportResult, out_dir: Path, root: Path | None = None) -> list[Path]:
+    """Each draft as out_dir/<id>.md. A file that holds a document imported from another
+    source is never overwritten (two raw texts whose documents would get one id)."""
+    errors = []
+    for draft in result.drafts:
+        path = out_dir / f"{draft.meta['id']}.md"
+        owner = _imported_from(path, root)
+        if owner is not None and owner != draft.meta["source"]:
+            errors.append(ContentError(display_path(path, root), None,
+                                       f"already holds a document imported from {owner}; not overwritten by "
+                                       f"{draft.meta['source']} (give one of them an id in data/sources.yaml)"))
+    if errors:
+        raise ContentErrors(errors)
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for draft in result.drafts:
         path = out_dir / f"{draft.meta['id']}.md"
-        path.write_text(draft_markdown(draft), encoding="utf-8")
+        partial = path.with_name(f".{path.name}.partial")
+        partial.write_text(draft_markdown(draft), encoding="utf-8")
+        os.replace(partial, path)
         written.append(path)
     return written
+
+
+def _imported_from(path: Path, root: Path | None) -> str | None:
+    """The `source` of the document already at path, if any."""
+    if not path.exists():
+        return None
+    try:
+        meta = parse_front_matter(read_text(path, root), display_path(path, root))
+    except ContentErrors:
+        return None   # a file the importer cannot read back is reported by the build
+    return meta.get("source") if isinstance(meta, dict) else None

@@ -74,12 +74,15 @@ def _anchor_rule(state) -> None:
     numbered_table = False
     row_no = 0
     used: set[str] = set()
+    next_suffix: dict[str, int] = {}   # base -> the suffix to try next: linear, however often a base repeats
 
     def unique(anchor: str) -> str:
-        base, n = anchor, 2
+        base = anchor
+        n = next_suffix.get(base, 2)
         while anchor in used:
             anchor = f"{base}-{n}"
             n += 1
+        next_suffix[base] = n
         used.add(anchor)
         return anchor
 
@@ -123,7 +126,7 @@ def _anchor_rule(state) -> None:
             row_no = 0
             env.counts["tables"] += 1
             token.meta["caption"] = caption or f"表{table_no}"
-            header = next(t for t in tokens[i:] if t.type == "inline")
+            header = next(tokens[j] for j in range(i, len(tokens)) if tokens[j].type == "inline")
             numbered_table = header.content.strip() == "序号"
         elif token.type == "tr_open" and tokens[i + 1].type == "td_open" and _is_group_row(tokens, i):
             # a domain row (一、…) spanning the table: a heading of the rows below it

@@ -100,11 +100,37 @@ _HR = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
-class _TableParser(HTMLParser):
-    """Cells of an HTML <table>, with rowspan/colspan laid out on a grid."""
+MAX_COLUMNS = 1000      # HTML's own limit for colspan; no printed table is wider
+MAX_ROWSPAN = 65534     # HTML's limit; a span past the last row ends there
 
-    def __init__(self):
+
+class SourceProblem(Exception):
+    """Something in a raw text the importer cannot read, at a line of that text."""
+
+    def __init__(self, line: int | None, message: str):
+        super().__init__(message)
+        self.line, self.message = line, message
+
+
+def _span(attrs: dict, name: str, line: int | None, lowest: int, highest: int) -> int:
+    value = attrs.get(name)
+    if value is None or not value.strip():
+        return 1
+    try:
+        number = int(value.strip())
+    except ValueError:
+        raise SourceProblem(line, f"{name}='{value[:20]}' is not a whole number") from None
+    if not lowest <= number <= highest:
+        raise SourceProblem(line, f"{name}='{value[:20]}' is out of range ({lowest}–{highest})")
+    return number
+
+
+class _TableParser(HTMLParser):
+    """Cells of an HTML <table>, with their rowspan/colspan."""
+
+    def __init__(self, line: int | None):
         super().__init__()
+        self.line = line
         self.rows: list[list[tuple[str, int, int]]] = []
         self._cell: list[str] | None = None
         self._span = (1, 1)
@@ -121,12 +147,15 @@ class _TableParser(HTMLParser):
                 self.header_rows += 1
         elif tag in ("td", "th"):
             self._cell = []
-            self._span = (int(attrs.get("rowspan") or 1), int(attrs.get("colspan") or 1))
+            self._span = (_span(attrs, "rowspan", self.line, 0, MAX_ROWSPAN),
+                          _span(attrs, "colspan", self.line, 1, MAX_COLUMNS))
 
     def handle_endtag(self, tag):
         if tag == "thead":
             self._in_head = False
         elif tag in ("td", "th") and self._cell is not None:
+            if not self.rows:
+                self.rows.append([])
             self.rows[-1].append(("".join(self._cell).strip(), *self._span))
             self._cell = None
 
@@ -135,10 +164,11 @@ class _TableParser(HTMLParser):
             self._cell.append(data)
 
 
-def parse_html_table(fragment: str) -> tuple[list[str], list[list[str]]]:
+def parse_html_table(fragment: str, line: int | None = None) -> tuple[list[str], list[list[str]]]:
     """Header and body rows of an HTML table; a spanned cell is written once, its
-    other grid positions left empty (as the printed table shows it)."""
-    parser = _TableParser()
+    other grid positions left empty (as the printed table shows it). Spans are bounded
+    (SourceProblem past HTML's limits), so a hostile table cannot grow the grid."""
+    parser = _TableParser(line)
     parser.feed(fragment)
     grid: list[list[str]] = []
     pending: dict[tuple[int, int], str] = {}
@@ -152,10 +182,14 @@ def parse_html_table(fragment: str) -> tuple[list[str], list[list[str]]]:
                 col += 1
                 continue
             text, rowspan, colspan = queue.pop(0)
+            if col + colspan > MAX_COLUMNS:
+                raise SourceProblem(line, f"a table row is wider than {MAX_COLUMNS} columns")
+            # rowspan 0 spans to the last row; no span reaches past it
+            last = len(parser.rows) if rowspan == 0 else min(r + rowspan, len(parser.rows))
             for c in range(colspan):
                 row.append(text if c == 0 else "")
-                for extra in range(1, rowspan):
-                    pending[(r + extra, col + c)] = ""
+                for below in range(r + 1, last):
+                    pending[(below, col + c)] = ""
             col += colspan
         grid.append([clean_inline(c) for c in row])
     header_count = max(parser.header_rows, 1)
@@ -418,7 +452,7 @@ class NodeBuilder:
                     start = cell.index("<table")
                     for seg in p_segments(cell[:start]):
                         (titles if _is_box_title(seg) else contents).append(("p", seg))
-                    header, rows = parse_html_table(cell[start:])
+                    header, rows = parse_html_table(cell[start:], item.line)
                     html_tables.append((header, rows))
                     contents.append(("table", (header, rows)))
                     self.report.count("HTML fragments converted")

@@ -26,12 +26,15 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, pass_context
+from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+                    TemplateNotFound, TemplateSyntaxError, pass_context)
 
 from . import urls
+from .errors import ContentError
 from .model import Agency, Collection, Document, Site, Task
 
 
@@ -51,10 +54,7 @@ def make_environment(templates: Path, cache: Path | None = None) -> Environment:
     """The one Jinja environment. auto_reload is off: a build never sees a template change,
     and each include would stat its file. With a cache folder, compiled templates are kept
     between builds (keyed by the template's source, so an edited template recompiles)."""
-    bytecode = None
-    if cache is not None:
-        cache.mkdir(parents=True, exist_ok=True)
-        bytecode = FileSystemBytecodeCache(str(cache))
+    bytecode = FileSystemBytecodeCache(str(cache)) if cache is not None else None
     env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                       keep_trailing_newline=True, bytecode_cache=bytecode)
@@ -93,6 +93,41 @@ class PageSpec:
 
 def render_page(env: Environment, site: Site, spec: PageSpec) -> str:
     return env.get_template(spec.template).render(site=site, page=spec.page, **spec.context)
+
+
+def compile_templates(env: Environment, folder: Path) -> list[ContentError]:
+    """Every template compiled once before any page is rendered: a syntax error or an
+    unreadable file is reported at its line, not as a traceback from a render worker."""
+    errors = []
+    for name in env.list_templates():
+        try:
+            env.get_template(name)
+        except TemplateSyntaxError as exc:
+            errors.append(ContentError(_template_path(folder, exc.filename or name), exc.lineno,
+                                       f"template syntax error: {exc.message}"))
+        except OSError as exc:
+            errors.append(ContentError(_template_path(folder, name), None, f"cannot read template: {exc.strerror}"))
+    return errors
+
+
+def template_error(exc: Exception, folder: Path, page_url: str) -> ContentError | None:
+    """An error raised while a template rendered, at the template line it came from (Jinja
+    gives template frames their file and line); None when it came from Python code."""
+    frames = [f for f in traceback.extract_tb(exc.__traceback__)
+              if f.filename and Path(f.filename).is_relative_to(folder)]
+    if isinstance(exc, TemplateNotFound):
+        message = f"template not found: {exc.name}"
+    elif frames or isinstance(exc, TemplateError):
+        message = f"{type(exc).__name__}: {exc}"
+    else:
+        return None
+    path, line = (frames[-1].filename, frames[-1].lineno) if frames else (str(folder), None)
+    return ContentError(_template_path(folder, path), line, f"{message} (rendering {page_url})")
+
+
+def _template_path(folder: Path, name: str) -> str:
+    path = Path(name) if Path(name).is_absolute() else folder / name
+    return f"{folder.name}/{path.relative_to(folder).as_posix()}" if path.is_relative_to(folder) else str(path)
 
 
 def page_specs(site: Site) -> list[PageSpec]:

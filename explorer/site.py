@@ -1,7 +1,7 @@
 """The pipeline: load everything, resolve and check, then render and write.
 
 Nothing is written until every document has been loaded and checked; the output is
-built in a staging folder beside site/ and swapped in only when the build succeeded.
+built in a folder of its own and published only when the build succeeded (publish.py).
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import json
 import multiprocessing
 import os
 import shutil
+import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -24,8 +25,11 @@ from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import PageLinks, check_links, page_links
 from .markdown import RenderEnv, render_body
 from .model import Site
-from .render import agency_record, document_record, make_environment, page_specs, render_page, task_record
+from .publish import Staging, refusal
+from .render import (agency_record, compile_templates, document_record, make_environment, page_specs, render_page,
+                     task_record, template_error)
 from .search import search_script
+from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
 
@@ -101,93 +105,141 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
     """Render and write the site to out, atomically. Raises ContentErrors (and leaves out
     untouched) when the written pages have broken links and strict is on."""
     result = BuildResult()
+    problem = refusal(out, site.root, site.theme)
+    if problem:
+        raise ContentErrors([problem])
     specs = page_specs(site)
-    staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
     try:
-        staging.mkdir(parents=True)
+        staging = Staging(out)
+    except OSError as exc:
+        raise ContentErrors([_write_error(exc, site.root)]) from None
+    try:
+        folder = staging.folder
         started = time.perf_counter()
-        links = _render_and_write(site, specs, staging, workers)
+        links = _render_and_write(site, specs, folder, workers, result.warnings)
         result.timings["render"] = time.perf_counter() - started
         for spec in specs:
             url = spec.page.url
             result.pages[url.split("/")[0] if "/" in url else "top-level"] += 1
 
         started = time.perf_counter()
-        shutil.copytree(site.theme_dir / "static", staging / "static")
-        (staging / "sources").mkdir()
+        shutil.copytree(site.theme_dir / "static", folder / "static")
+        (folder / "sources").mkdir()
         for source in sorted(site.sources.values(), key=lambda s: s.file):
-            shutil.copyfile(source.path, staging / "sources" / source.file)
-        (staging / "data").mkdir()
-        _write_json(staging / urls.DOCUMENTS_JSON, [document_record(d) for d in site.documents_sorted()])
+            (folder / "sources" / source.file).write_bytes(read_bytes(source.path, site.root))
+        (folder / "data").mkdir()
+        _write_json(folder / urls.DOCUMENTS_JSON, [document_record(d) for d in site.documents_sorted()])
         if site.collections:
             tasks = [task_record(t, site) for t in site.all_tasks()]
-            _write_json(staging / urls.TASKS_JSON, tasks)
-            (staging / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
+            _write_json(folder / urls.TASKS_JSON, tasks)
+            (folder / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
         if site.agencies:
-            _write_json(staging / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
-        (staging / ".nojekyll").write_text("", encoding="utf-8")
-        (staging / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
+            _write_json(folder / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
+        (folder / ".nojekyll").write_text("", encoding="utf-8")
+        (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
         if site.site_url:
-            (staging / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]),
-                                                 encoding="utf-8")
+            (folder / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]),
+                                                encoding="utf-8")
         result.timings["write"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        (staging / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
+        (folder / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
         result.timings["index"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        files = {p.relative_to(staging).as_posix() for p in staging.rglob("*") if p.is_file()}
-        problems = check_links(links, files, lambda url: (staging / url).read_text(encoding="utf-8"))
+        files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+        problems = check_links(links, files, lambda url: (folder / url).read_text(encoding="utf-8"))
         result.timings["check links"] = time.perf_counter() - started
         if problems and strict:
             raise ContentErrors(problems)
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
-        _swap(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.publish()
+    except OSError as exc:
+        staging.discard()
+        raise ContentErrors([_write_error(exc, site.root)]) from None
+    except BaseException:
+        staging.discard()
+        raise
+    staging.close()
     return result
 
 
-def _render_and_write(site: Site, specs: list, staging: Path, workers: int | None) -> dict[str, PageLinks]:
-    """Render every page into staging; returns the links of each page. With enough pages
+def _write_error(exc: OSError, root: Path) -> ContentError:
+    where = display_path(Path(exc.filename), root) if exc.filename else "site"
+    return ContentError(where, None, f"cannot write the site: {exc.strerror or exc}")
+
+
+def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None,
+                      warnings: list[ContentError]) -> dict[str, PageLinks]:
+    """Render every page into folder; returns the links of each page. With enough pages
     and cores, two processes forked from this one share the work (the model is inherited,
-    not copied through a pipe; only the links come back)."""
+    not copied through a pipe; only the links and any template error come back)."""
     workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    env = make_environment(site.theme_dir / "templates", cache=site.theme_dir / ".cache" / "templates")
+    templates = site.theme_dir / "templates"
+    env = make_environment(templates, cache=_template_cache(site, warnings))
+    problems = compile_templates(env, templates)
+    if problems:
+        raise ContentErrors(problems)
     if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        return _render_slice(env, site, specs, staging, range(len(specs)))
-    context = multiprocessing.get_context("fork")
-    with context.Pool(workers, initializer=_remember, initargs=(env, site, specs, staging)) as pool:
-        parts = pool.map(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
+        parts = [_render_slice(env, site, specs, folder, range(len(specs)))]
+    else:
+        context = multiprocessing.get_context("fork")
+        with context.Pool(workers, initializer=_remember, initargs=(env, site, specs, folder)) as pool:
+            parts = pool.map(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
     links: dict[str, PageLinks] = {}
-    for part in parts:
-        links.update(part)
+    errors: list[ContentError] = []
+    for part_links, part_errors in parts:
+        links.update(part_links)
+        errors.extend(part_errors)
+    if errors:
+        raise ContentErrors(sorted(set(errors)))
     return dict(sorted(links.items()))
 
 
-def _render_slice(env, site: Site, specs: list, staging: Path, indices) -> dict[str, PageLinks]:
+def _template_cache(site: Site, warnings: list[ContentError]) -> Path | None:
+    """.cache/templates, or None (and a warning) where it cannot be made: the build goes on
+    compiling every template afresh."""
+    cache = site.theme_dir / ".cache" / "templates"
+    try:
+        cache.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        warnings.append(ContentError(display_path(cache, site.theme_dir), None,
+                                     f"cannot keep compiled templates here ({exc.strerror}); "
+                                     "building without the cache", warning=True))
+        return None
+    return cache
+
+
+def _render_slice(env, site: Site, specs: list, folder: Path, indices) -> tuple[dict[str, PageLinks], list[ContentError]]:
     links = {}
     for i in indices:
         spec = specs[i]
-        html = render_page(env, site, spec)
-        target = staging / spec.page.url
+        try:
+            html = render_page(env, site, spec)
+        except Exception as exc:
+            problem = template_error(exc, site.theme_dir / "templates", spec.page.url)
+            if problem is None:
+                raise
+            return links, [problem]   # the build fails; one error per template fault is enough
+        target = folder / spec.page.url
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         links[spec.page.url] = page_links(html)
-    return links
+    return links, []
 
 
 _WORK: tuple = ()   # what a forked render worker was given (set once in that process)
 
 
-def _remember(env, site: Site, specs: list, staging: Path) -> None:
+def _remember(env, site: Site, specs: list, folder: Path) -> None:
     global _WORK
-    _WORK = (env, site, specs, staging)
+    _WORK = (env, site, specs, folder)
+    # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
-def _render_in_worker(indices) -> dict[str, PageLinks]:
+def _render_in_worker(indices) -> tuple[dict[str, PageLinks], list[ContentError]]:
     return _render_slice(*_WORK, indices)
 
 
@@ -224,10 +276,3 @@ def tasks_csv(site: Site) -> str:
     return buffer.getvalue()
 
 
-def _swap(staging: Path, out: Path) -> None:
-    """Replace out with staging; the old site is removed only after the rename."""
-    old = out.parent / f".{out.name}.old-{os.getpid()}"
-    if out.exists():
-        out.rename(old)
-    staging.rename(out)
-    shutil.rmtree(old, ignore_errors=True)

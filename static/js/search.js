@@ -9,6 +9,7 @@
   const YEAR_IN_BRACKETS = /[\[(【〔［][ \t\n\r]*([0-9]{4})[ \t\n\r]*[\])】〕］]/g;
   const RUNS = new RegExp("([" + HAN + "]+)|([a-z0-9]+)", "g");
   const HAN_CHAR = new RegExp("[" + HAN + "]");
+  const MAX_QUERY = 100;
 
   function normalize(text) {
     return text.normalize("NFKC").toLowerCase().replace(YEAR_IN_BRACKETS, "〔$1〕");
@@ -67,7 +68,8 @@
   // tier: the lunr score of the boosted fields plus how often the body has the tokens.
   function search(data, query, options) {
     const { index, entries } = prepare(data);
-    const words = normalize(query).split(/[ \t\n\r]+/).map(squeeze).filter((w) => tokenize(w).length);
+    // a pasted page of text is not a query: its first MAX_QUERY characters are
+    const words = normalize(String(query).slice(0, MAX_QUERY)).split(/[ \t\n\r]+/).map(squeeze).filter((w) => tokenize(w).length);
     if (!words.length) return [];
     const phrase = words.join("");
     const tokens = [...new Set(words.flatMap(tokenize))];
