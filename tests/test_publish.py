@@ -2,6 +2,7 @@
 from outside itself, and carries what GitHub Pages needs."""
 import functools
 import http.server
+import re
 import shutil
 import threading
 from collections import deque
@@ -157,3 +158,29 @@ def test_pages_workflow_builds_with_make_site_and_deploys_with_the_official_acti
     assert {"actions/upload-pages-artifact", "actions/deploy-pages", "actions/configure-pages"} <= set(uses)
     assert any(s.get("run") == "make site" for s in steps)
     assert next(s for s in steps if "upload-pages-artifact" in s.get("uses", ""))["with"]["path"] == "site"
+
+
+def test_pages_workflow_pins_actions_by_commit_and_grants_each_job_only_what_it_uses(root):
+    text = (root / ".github" / "workflows" / "pages.yml").read_text(encoding="utf-8")
+    workflow = yaml.safe_load(text)
+    assert workflow["permissions"] == {}
+    jobs = workflow["jobs"]
+    assert jobs["build"]["permissions"] == {"contents": "read", "pages": "read"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert all("run" not in step for step in jobs["deploy"]["steps"])
+    for line in text.splitlines():
+        if line.strip().startswith(("uses:", "- uses:")):
+            assert re.search(r"uses: [\w-]+/[\w-]+@[0-9a-f]{40}  # v\d+\.\d+\.\d+$", line), line
+    checkout = next(s for s in jobs["build"]["steps"] if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["persist-credentials"] is False
+
+
+def test_requirements_are_installed_by_hash(root):
+    makefile = (root / "Makefile").read_text(encoding="utf-8")
+    for name in ("requirements.txt", "requirements-dev.txt"):
+        assert f"--require-hashes -r {name}" in makefile
+        pinned = (root / name).read_text(encoding="utf-8")
+        packages = re.findall(r"^([a-z0-9_.-]+)==[^ ]+ \\$", pinned, re.M | re.I)
+        assert packages and len(packages) == len(re.findall(r"^[^ #\n]", pinned, re.M))
+        for block in re.split(r"\n(?=[a-z])", pinned, flags=re.I)[1:]:
+            assert "--hash=sha256:" in block, block.splitlines()[0]
