@@ -31,7 +31,10 @@ def check_file(path: Path, root: Path | None = None) -> ContentError | None:
         info = path.lstat()
     except OSError as exc:
         return ContentError(display_path(path, root), None, f"cannot read file: {exc.strerror}")
-    return _refusal(path, root, info.st_mode, info.st_size)
+    problem = _refusal(path, root, info.st_mode, info.st_size)
+    if problem is None and not os.access(path, os.R_OK):
+        return ContentError(display_path(path, root), None, "cannot read file: Permission denied")
+    return problem
 
 
 def read_bytes(path: Path, root: Path | None = None) -> bytes:
