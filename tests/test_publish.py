@@ -130,6 +130,59 @@ def test_no_page_requests_anything_outside_the_site(browser, served):
     assert outside == [] and len(requests) > 10
 
 
+class _PagesHandler(http.server.SimpleHTTPRequestHandler):
+    """As GitHub Pages serves a project site: a missing path gets the site's 404.html."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / SUB_PATH.strip("/") / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_404_page_works_two_folders_below_the_site_root(browser, root, tmp_path):
+    docroot = tmp_path / "pages"
+    docroot.mkdir()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_PagesHandler, directory=str(docroot)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
+    try:
+        site = pipeline.load(root)
+        site.site_url = base
+        assert pipeline.resolve(site) == []
+        pipeline.write(site, docroot / SUB_PATH.strip("/"))
+        page = browser.new_page()
+        messages, failures = [], []
+        page.on("console", lambda m: messages.append(m.text))
+        page.on("response", lambda r: failures.append(r.url) if r.status >= 400 else None)
+        response = page.goto(base + "documents/no-such/page.html")
+        page.wait_for_load_state("networkidle")
+        assert response.status == 404
+        assert page.locator("h1").inner_text() == "页面不存在"
+        # the site's stylesheet applied: the header is laid out by it, not by the browser's defaults
+        assert page.evaluate("[...document.styleSheets].some(s => s.href && s.href.endsWith('static/css/site.css') "
+                             "&& s.cssRules.length > 10)")
+        home = page.locator("main a", has_text="返回首页")
+        assert home.evaluate("a => a.href") == base + "index.html"
+        home.click()
+        page.wait_for_load_state()
+        assert page.url == base + "index.html" and page.title().startswith("宁波政策文件库")
+        assert not [m for m in messages if "Refused" in m or "Content Security Policy" in m], messages
+        # nothing failed but the missing page itself (and the browser's own favicon guess)
+        assert [u for u in failures if not u.endswith("/favicon.ico")] == [base + "documents/no-such/page.html"]
+        page.close()
+    finally:
+        server.shutdown()
+
+
 def test_sitemap_and_robots_use_the_configured_site_url(root, tmp_path):
     site = pipeline.load(root)
     site.site_url = "https://example.github.io/policy-explorer/"
