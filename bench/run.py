@@ -25,6 +25,7 @@ from pathlib import Path
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+import hostile  # noqa: E402
 from corpus import export_markdown, make_corpus  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -273,6 +274,7 @@ def main() -> int:
                 if not args.no_browser and not args.no_peers:
                     report["search"] = search_comparison(site, work, queries, min(args.runs, 3))
             report["corpora"][factor] = entry
+    report["hostile"] = hostile.measure(min(args.runs, 3))
     write_report(report, Path(args.report))
     return 0
 
@@ -327,6 +329,12 @@ def write_report(report: dict, path: Path) -> None:
             r = s[name]
             lines.append(f"| {label} | {r['first_search_gz'] / 1024:.1f} KB | {r['files']} | {r['load_ms']:.0f} ms | "
                          f"{r['query_ms']:.1f} ms | {r['recall']:.3f} | {r['mrr']:.3f} |")
+    if "hostile" in report:
+        lines += ["", "## Hostile input: checks that must stay linear", "",
+                  "Anchor naming on paragraphs and rows that repeat one number, and the lineage cycle check on a "
+                  "chain of diamonds (each task derived from the next two: 2^(n/2) paths), at 1×, 10× and 100× "
+                  "the input. Median seconds in the check itself; per-unit cost also with Python's cyclic garbage "
+                  "collector paused, whose passes grow with the whole heap.", ""] + hostile.report_lines(report["hostile"])
     lines += ["", "## Targets", ""] + targets(report)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
@@ -365,6 +373,10 @@ def targets(report: dict) -> list[str]:
         check("recall@10 and MRR ≥ Pagefind's", s["ours"]["recall"] >= s["pagefind"]["recall"]
               and s["ours"]["mrr"] >= s["pagefind"]["mrr"],
               f"recall {s['ours']['recall']:.3f} vs {s['pagefind']['recall']:.3f}, MRR {s['ours']['mrr']:.3f} vs {s['pagefind']['mrr']:.3f}")
+    if "hostile" in report:
+        worst = max(points[-1][2] / points[-1][0] / (points[0][2] / points[0][0]) for points in report["hostile"].values())
+        check("anchor naming and the cycle check linear (per-unit cost at 100× within 1.5× of 1×, collector paused)",
+              hostile.linear(report["hostile"]), f"largest ratio {worst:.2f}")
     if 1 in c and "search_payload" in c[1]:
         total = sum(c[1]["search_payload"].values())
         check("search payload ≤ 250 KB gzip", total <= SEARCH_BUDGET, f"{total / 1024:.1f} KB")

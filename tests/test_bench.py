@@ -16,3 +16,4 @@ def test_bench_script_runs_on_the_seed_corpus(tmp_path):
     assert "| 1× | 26 | 614 |" in text
     assert "seed corpus build ≤ 2 s wall" in text and "search payload ≤ 250 KB gzip" in text
     assert "| corpus | load | resolve | render |" in text
+    assert "## Hostile input: checks that must stay linear" in text and "lineage cycle check" in text
