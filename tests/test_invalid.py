@@ -1,6 +1,7 @@
 """tests/fixtures/invalid/<case>/: one bad input per folder, laid over the small fixture
 site. Each build fails with the exact `path:line: message` in expected.txt, exits
 non-zero, and leaves the previously built site byte-identical."""
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import yaml
 
 from explorer import site as pipeline
 from explorer.errors import ContentErrors
+from explorer.publish import builds_folder
 
 from .conftest import copy_project
 
@@ -37,7 +39,15 @@ def _apply(case: Path, project: Path) -> None:
 
 
 def _snapshot(tree: Path) -> dict:
-    return {p.relative_to(tree): p.read_bytes() for p in tree.rglob("*") if p.is_file() and not p.is_symlink()}
+    """Each file's bytes (a huge generated one: its size and time), each link's target."""
+    found = {}
+    for path in tree.rglob("*"):
+        if path.is_symlink():
+            found[path.relative_to(tree)] = os.readlink(path)
+        elif path.is_file():
+            info = path.stat()
+            found[path.relative_to(tree)] = (info.st_size, info.st_mtime_ns) if info.st_size > 2**24 else path.read_bytes()
+    return found
 
 
 def test_there_are_at_least_twenty_cases():
@@ -55,6 +65,8 @@ def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
     before = _snapshot(out)
 
     _apply(case, project)
+    project_before = _snapshot(project)
+    builds_before = sorted(p.name for p in builds_folder(out).iterdir())
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     with pytest.raises(ContentErrors) as caught:
         site = pipeline.load(project, theme=ROOT)
@@ -64,6 +76,9 @@ def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
         pipeline.write(site, out)
     assert [str(e) for e in caught.value.errors] == [expected]
     assert _snapshot(out) == before
+    # and nothing else written or removed: not in the project, not beside the site
+    assert _snapshot(project) == project_before
+    assert sorted(p.name for p in builds_folder(out).iterdir()) == builds_before
 
 
 def test_command_line_exits_non_zero_without_a_traceback(tmp_path):
