@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import shutil
+import tempfile
 from pathlib import Path
 
 from explorer import site as pipeline
@@ -27,15 +28,13 @@ def compared_files(tree: Path) -> dict[str, bytes]:
 
 
 def main() -> None:
-    built = build_small(ROOT / ".golden-build")
-    try:
+    with tempfile.TemporaryDirectory(prefix="golden-") as work:
+        built = build_small(Path(work) / "site")
         shutil.rmtree(GOLDEN, ignore_errors=True)
         for rel, data in compared_files(built).items():
             (GOLDEN / rel).parent.mkdir(parents=True, exist_ok=True)
             (GOLDEN / rel).write_bytes(data)
-        print(f"wrote {len(compared_files(GOLDEN))} golden files to {GOLDEN.relative_to(ROOT)}")
-    finally:
-        shutil.rmtree(built, ignore_errors=True)
+    print(f"wrote {len(compared_files(GOLDEN))} golden files to {GOLDEN.relative_to(ROOT)}")
 
 
 if __name__ == "__main__":
