@@ -51,7 +51,6 @@ def diamond(n: int) -> float:
     site = Site(root=ROOT, documents={}, types={}, sources={},
                 collections={"chain": Collection(id="chain", title="", document="", reader="table", tasks=tasks)})
     data = LineDict()
-    data.key_lines = {}
     started = time.perf_counter()
     assert _cycles(site, "bench", data) == []
     return time.perf_counter() - started

@@ -10,7 +10,7 @@ from .errors import ContentError, ContentErrors, did_you_mean, display_path
 from .model import Document, DocType, Site, SourceText
 from .schema import Field, check_fields, parse_date
 from .sourcefiles import check_file, check_tree, list_files, read_text
-from .yamllines import load_with_lines, load_yaml
+from .yamllines import load_list, load_with_lines
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 SOURCE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
@@ -136,14 +136,7 @@ def load_site(root: Path, theme: Path | None = None) -> Site:
 
 def _load_types(path: Path, root: Path, errors: list[ContentError]) -> dict[str, DocType]:
     shown = display_path(path, root)
-    try:
-        names = load_yaml(path, root) or []
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
-        return {}
-    if not isinstance(names, list):
-        errors.append(ContentError(shown, 1, "must be a list of document types (- 通知)"))
-        return {}
+    names = load_list(path, root, "- 通知", errors)
     types: dict[str, DocType] = {}
     for name, line in zip(names, names.item_lines):
         if not isinstance(name, str) or not name.strip():
@@ -158,14 +151,7 @@ def _load_types(path: Path, root: Path, errors: list[ContentError]) -> dict[str,
 def _load_sources(path: Path, root: Path, errors: list[ContentError]) -> dict[str, SourceText]:
     """data/sources.yaml: each raw text, checked as a file that can be published as it is."""
     shown = display_path(path, root)
-    try:
-        entries = load_yaml(path, root) or []
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
-        return {}
-    if not isinstance(entries, list):
-        errors.append(ContentError(shown, 1, "must be a list of sources (- file: NAME.txt)"))
-        return {}
+    entries = load_list(path, root, "- file: NAME.txt", errors)
     sources: dict[str, SourceText] = {}
     for entry, line in zip(entries, entries.item_lines):
         problems = check_fields(entry, SOURCE_FIELDS, shown, line, what="a source")

@@ -22,13 +22,21 @@ _PLAIN_TAGS = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int", "tag:yaml.org,2
 
 
 class LineDict(dict):
-    line: int = 0
-    key_lines: dict
+    """A mapping with the line of the mapping and of each key."""
+
+    def __init__(self, *args, line: int = 0):
+        super().__init__(*args)
+        self.line = line
+        self.key_lines: dict = {}
 
 
 class LineList(list):
-    line: int = 0
-    item_lines: list
+    """A sequence with the line of the sequence and of each item."""
+
+    def __init__(self, *args, line: int = 0):
+        super().__init__(*args)
+        self.line = line
+        self.item_lines: list = []
 
 
 def _without_timestamps(loader_class):
@@ -105,12 +113,7 @@ def _values(loader, offset: int):
                 raise _Refused(line, f"YAML tag '{event.tag}' is not allowed: use plain text, numbers, true/false")
             if _awaiting_key(stack):
                 raise _Refused(line, "invalid YAML: a key must be a plain value, not a mapping or list")
-            container = LineDict() if isinstance(event, yaml.MappingStartEvent) else LineList()
-            container.line = line
-            if isinstance(container, LineDict):
-                container.key_lines = {}
-            else:
-                container.item_lines = []
+            container = (LineDict if isinstance(event, yaml.MappingStartEvent) else LineList)(line=line)
             stack.append([container, _NO_KEY, 0])
             continue
         else:  # ScalarEvent
@@ -186,3 +189,20 @@ def _yaml_error(shown: str, exc: yaml.YAMLError, line_offset: int) -> ContentErr
 def load_yaml(path: Path, root: Path | None = None):
     """A YAML file read strictly (see sourcefiles.read_text), with its lines."""
     return load_with_lines(read_text(path, root), display_path(path, root))
+
+
+def load_list(path: Path, root: Path | None, example: str, errors: list[ContentError]) -> LineList:
+    """A data file that holds a list (empty when missing items or unreadable: the problem
+    is added to errors). example shows an item, for the message."""
+    try:
+        items = load_yaml(path, root)
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return LineList()
+    if items is None:
+        return LineList()
+    if not isinstance(items, list):
+        errors.append(ContentError(display_path(path, root), getattr(items, "line", 1),
+                                   f"must be a list ({example})"))
+        return LineList()
+    return items
