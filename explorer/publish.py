@@ -93,9 +93,13 @@ class Staging:
         self.folder = self.builds / name
         self._lock_path = self.builds / f"{name}.lock"
         with _locked(self.builds / ".lock"):   # so no clean-up sees the folder before its lock
-            self._lock = open(self._lock_path, "a+")
-            fcntl.flock(self._lock, fcntl.LOCK_EX)
-            self.folder.mkdir()
+            try:
+                self._lock = open(self._lock_path, "a+")
+                fcntl.flock(self._lock, fcntl.LOCK_EX)
+                self.folder.mkdir()
+            except BaseException:   # interrupted here: leave nothing behind
+                self._lock_path.unlink(missing_ok=True)
+                raise
 
     def publish(self) -> None:
         """Point out at this build, in one rename; then remove what earlier builds left."""
