@@ -68,7 +68,7 @@ def check(args) -> int:
 
 
 def import_source(args) -> int:
-    from explorer.importer import Catalogue, import_source as run_import, write_drafts
+    from explorer.tools.importer import Catalogue, import_source as run_import, write_drafts
     result = run_import(Path(args.source).resolve(), Catalogue.load(ROOT / "data"), ROOT)
     written = write_drafts(result, Path(args.out), ROOT)
     print(f"imported {len(written)} documents from {args.source} into {args.out}")
@@ -81,15 +81,11 @@ def import_source(args) -> int:
 
 def tasks(args) -> int:
     """Write data/tasks/<collection>.yaml from the reviewed documents."""
-    from explorer.content import load_site
-    from explorer.taskdata import collection_yaml, extract_collection, load_collections
-    site = load_site(ROOT)
+    from explorer.tools.taskfiles import collection_yaml, extract_collection
+    site = pipeline.load(ROOT, parts=("documents", "collections"))
     out = ROOT / "data" / "tasks"
     out.mkdir(exist_ok=True)
-    collections, problems = load_collections(ROOT)
-    if problems:
-        raise ContentErrors(problems)
-    for collection in collections.values():
+    for collection in site.collections.values():
         rows = extract_collection(site, collection)
         (out / f"{collection.id}.yaml").write_text(collection_yaml(collection, rows), encoding="utf-8")
         print(f"{collection.id}: {len(rows)} tasks -> data/tasks/{collection.id}.yaml")
@@ -98,11 +94,11 @@ def tasks(args) -> int:
 
 def lineage(args) -> int:
     """Write data/lineage.yaml: proposed derived_from links, to review."""
-    from explorer.yamllines import load_yaml
-    from explorer.taskdata import lineage_yaml
-    site = pipeline.load(ROOT)
+    from explorer.tools.lineage import lineage_yaml, reviewed_lineage
+    # the lineage file itself is not loaded: it is what this command rewrites
+    site = pipeline.load(ROOT, parts=("documents", "agencies", "collections", "tasks"))
     path = ROOT / "data" / "lineage.yaml"
-    reviewed = (load_yaml(path, ROOT) or {}) if path.is_file() and not args.fresh else {}
+    reviewed = {} if args.fresh else reviewed_lineage(path, ROOT)
     path.write_text(lineage_yaml(site, reviewed), encoding="utf-8")
     print("proposed lineage -> data/lineage.yaml")
     return 0

@@ -7,7 +7,6 @@ import re
 from dataclasses import dataclass
 
 from . import cjk
-from .importer import inner_title
 from .model import Agency, Document, Site
 
 
@@ -24,7 +23,7 @@ class Linker:
         self.numbers = {str(d.doc_number): d.id for d in site.documents.values() if d.doc_number}
         self.titles: dict[str, str] = {}
         for doc in site.documents.values():
-            for title in (doc.title, inner_title(doc.title)):
+            for title in (doc.title, cjk.inner_title(doc.title)):
                 if title:
                     self.titles.setdefault(cjk.squeeze(title), doc.id)
         self.agencies: dict[str, Agency] = {}

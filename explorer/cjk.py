@@ -141,3 +141,9 @@ def cn_date(text: str) -> str | None:
 def squeeze(text: str) -> str:
     """Text with all whitespace removed, for comparisons that ignore layout."""
     return re.sub(r"\s+", "", text)
+
+
+def inner_title(title: str) -> str | None:
+    """The instrument a notice issues: 关于印发《X》的通知 / 关于印发X的通知 -> X."""
+    match = re.search(r"印发《(.+)》的通知$", title) or re.search(r"印发(.+)的通知$", title)
+    return match.group(1) if match else None

@@ -18,19 +18,19 @@ SOURCE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
 
 # --- front matter ----------------------------------------------------------------------
 
-FIELDS: dict[str, Field] = {
+FIELDS: dict[str, Field] = {   # in the order the importer writes them
     "id": Field(str, required=True),
     "title": Field(str, required=True),
-    "type": Field(str, required=True),
-    "source": Field(str, required=True),
     "doc_number": Field(str),
     "issuer": Field(str),
     "date": Field(str),            # YYYY-MM-DD, parsed by schema.parse_date
     "published": Field(str),
+    "type": Field(str, required=True),
     "masthead": Field(str),
     "normative_code": Field(str),
     "gazette": Field(str),
     "gazette_page": Field(int),
+    "source": Field(str, required=True),
     "source_lines": Field(list, items=int),
     "issue": Field(int),
     "issue_total": Field(int),

@@ -40,10 +40,14 @@ def _rebuild_safely(rebuild) -> None:
         print("rebuild crashed (see above); still watching, the last good site is served", flush=True)
 
 
-def watch(root: Path, rebuild, stop: threading.Event) -> None:
-    """Rebuild after each batch of changes until stop is set."""
-    for changes in watchfiles.watch(*watched_paths(root), debounce=DEBOUNCE_MS, step=50,
-                                    stop_event=stop, raise_interrupt=False):
+def watch(root: Path, rebuild, stop: threading.Event, ready: threading.Event) -> None:
+    """Rebuild after each batch of changes until stop is set; ready is set once the
+    operating system watches the folders (an edit before that would be missed)."""
+    for changes in watchfiles.watch(*watched_paths(root), debounce=DEBOUNCE_MS, step=50, stop_event=stop,
+                                    rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
+        ready.set()
+        if not changes:
+            continue
         names = sorted({Path(p).name for _, p in changes})
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         print(f"changed: {shown}; rebuilding", flush=True)
@@ -52,9 +56,10 @@ def watch(root: Path, rebuild, stop: threading.Event) -> None:
 
 def serve_and_watch(root: Path, out: Path, port: int, rebuild) -> int:
     _rebuild_safely(rebuild)
-    stop = threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, rebuild, stop), daemon=True)
+    stop, ready = threading.Event(), threading.Event()
+    watcher = threading.Thread(target=watch, args=(root, rebuild, stop, ready), daemon=True)
     watcher.start()
+    ready.wait(timeout=10)
     # the handler serves the folder by its link, so each request sees the newest build
     handler = functools.partial(_Handler, directory=str(out))
     with http.server.ThreadingHTTPServer(("127.0.0.1", port), handler) as server:

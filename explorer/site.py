@@ -40,18 +40,24 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
 
 
-def load(root: Path, theme: Path | None = None) -> Site:
-    """Documents, agencies, task collections and lineage, all checked."""
+PARTS = ("documents", "agencies", "collections", "tasks", "lineage")
+
+
+def load(root: Path, theme: Path | None = None, parts: tuple[str, ...] = PARTS) -> Site:
+    """Documents, agencies, task collections, tasks and lineage, all checked (the tools
+    load only the parts they read)."""
     site = load_site(root, theme)
     errors: list[ContentError] = []
-    if os.path.lexists(root / "data" / "agencies.yaml"):
+    if "agencies" in parts and os.path.lexists(root / "data" / "agencies.yaml"):
         site.agencies, problems = load_agencies(root)
         errors.extend(problems)
-    if os.path.lexists(root / "data" / "collections.yaml"):
+    if "collections" in parts and os.path.lexists(root / "data" / "collections.yaml"):
         site.collections, problems = load_collections(root)
         errors.extend(problems)
-        if not errors:   # tasks resolve against the agencies and collections: only sound ones
+    if site.collections and not errors:   # tasks resolve against sound agencies and collections
+        if "tasks" in parts:
             errors.extend(load_tasks(site))
+        if "lineage" in parts and not errors:
             errors.extend(load_lineage(site))
     if errors:
         raise ContentErrors(sorted(set(errors)))

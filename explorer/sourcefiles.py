@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, display_path
@@ -72,8 +73,14 @@ def read_text(path: Path, root: Path | None = None) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
-def read_lines(path: Path, root: Path | None = None):
-    from .rawtext import Line
+@dataclass(frozen=True)
+class Line:
+    """One line of a raw text, with its number (from 1)."""
+    number: int
+    text: str
+
+
+def read_lines(path: Path, root: Path | None = None) -> list[Line]:
     text = read_text(path, root)
     return [Line(n, t) for n, t in enumerate(text.split("\n"), start=1)]
 

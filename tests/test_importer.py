@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.importer import Catalogue, draft_markdown, import_source
+from explorer.tools.importer import Catalogue, draft_markdown, import_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted((ROOT / "content" / "sources").glob("*.txt"))

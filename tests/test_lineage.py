@@ -1,12 +1,16 @@
 """Task lineage: the committed decisions and the similarity proposals, measured against
 a hand-checked sample of pairs (tests/lineage_sample.yaml)."""
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
 from explorer import site as pipeline
-from explorer.taskdata import propose_parents
+from explorer.tools.lineage import propose_parents
+
+from .conftest import copy_project
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = yaml.safe_load((ROOT / "tests" / "lineage_sample.yaml").read_text(encoding="utf-8"))
@@ -77,3 +81,17 @@ def test_circular_lineage_is_reported_with_file_and_line(tmp_path):
         pipeline.load(project, theme=ROOT)
     assert [str(e) for e in caught.value.errors] == [
         f"data/lineage.yaml:{line}: circular lineage: nine-cities-7 -> national-9 -> nine-cities-7"]
+
+
+def test_lineage_command_rewrites_a_file_that_names_an_unknown_task(tmp_path):
+    project = copy_project(tmp_path / "project")
+    path = project / "data" / "lineage.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "ningbo-pilot-999: [nine-cities-1]\n", encoding="utf-8")
+    build = [sys.executable, "build.py"]
+    assert subprocess.run(build + ["check"], cwd=project, capture_output=True).returncode == 1
+    for flags in ([], ["--fresh"]):
+        result = subprocess.run(build + ["lineage", *flags], cwd=project, capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        text = path.read_text(encoding="utf-8")
+        assert "ningbo-pilot-999" not in text and "ningbo-pilot-51: [nine-cities-57]" in text
+        assert subprocess.run(build + ["check"], cwd=project, capture_output=True).returncode == 0

@@ -271,7 +271,7 @@ def test_two_sources_that_import_to_one_id_do_not_overwrite_each_other(project):
     assert len(written) == 1
     before = written[0].read_bytes()
     second = run(project, "import", "content/sources/900_b.txt", "--out", str(out))
-    assert failed(second, f"already holds a document imported from 900_a.txt; not overwritten by 900_b.txt"), \
+    assert failed(second, "already holds a document imported from 900_a.txt; not overwritten by 900_b.txt"), \
         second.stderr
     assert written[0].read_bytes() == before and sorted(out.iterdir()) == written
 

@@ -11,7 +11,7 @@ import pytest
 from explorer import cjk
 from explorer import site as pipeline
 from explorer.errors import ContentErrors
-from explorer.tasks import split_agencies
+from explorer.tools.taskfiles import split_agencies
 
 from .sitetext import page_text
 

@@ -14,12 +14,13 @@ from pathlib import Path
 
 import yaml
 
-from . import cjk
-from .content import parse_front_matter
-from .errors import ContentError, ContentErrors, display_path
-from .rawtext import (Box, Heading, Label, Line, ListBlock, NodeBuilder, Paragraph, Report,
+from .. import cjk
+from ..content import FIELDS, parse_front_matter
+from ..errors import ContentError, ContentErrors, display_path
+from ..sourcefiles import Line, read_lines, read_text
+from ..yamllines import load_yaml
+from .rawtext import (Box, Heading, ListBlock, Label, NodeBuilder, Paragraph, Report,
                       Signature, SourceProblem, Table, clean_inline)
-from .sourcefiles import read_lines, read_text
 
 
 @dataclass
@@ -43,7 +44,6 @@ class Catalogue:
 
     @classmethod
     def load(cls, data_dir: Path) -> "Catalogue":
-        from .yamllines import load_yaml
         prefixes = load_yaml(data_dir / "doc_prefixes.yaml", root=data_dir.parent) or {}
         sources = load_yaml(data_dir / "sources.yaml", root=data_dir.parent) or []
         return cls(prefixes, {s["file"]: s["id"] for s in sources if s.get("id")})
@@ -76,7 +76,7 @@ def doc_type(title: str, number: cjk.DocNumber | None) -> str:
         return "记事"
     if title.endswith("发文目录"):
         return "目录"
-    instrument = inner_title(title) or title
+    instrument = cjk.inner_title(title) or title
     for suffix in ("规划", "方案", "规定", "办法", "预案", "实施意见", "意见", "清单"):
         if re.search(f"{suffix}\\s*(（[^）]*）|\\([^)]*\\))?$", instrument):
             return suffix
@@ -87,15 +87,9 @@ def doc_type(title: str, number: cjk.DocNumber | None) -> str:
     return "其他"
 
 
-def inner_title(title: str) -> str | None:
-    """The instrument a notice issues: 关于印发《X》的通知 / 关于印发X的通知 -> X."""
-    match = re.search(r"印发《(.+)》的通知$", title) or re.search(r"印发(.+)的通知$", title)
-    return match.group(1) if match else None
-
-
 def known_titles(title: str, body: list[Line]) -> set[str]:
     titles = {title}
-    inner = inner_title(title)
+    inner = cjk.inner_title(title)
     if inner:
         titles.add(inner)
     for line in body:
@@ -142,11 +136,8 @@ def _base_meta(doc_id: str, title: str, number, source: str, lines: list[Line]) 
 
 
 def _ordered_meta(meta: dict) -> dict:
-    order = ["id", "title", "doc_number", "issuer", "date", "published", "type", "masthead",
-             "normative_code", "gazette", "gazette_page", "source", "source_lines"]
-    out = {k: meta.get(k) for k in order if k in meta}
-    out.update({k: v for k, v in meta.items() if k not in out})
-    return out
+    """Front matter fields in the order of content.FIELDS."""
+    return {name: meta[name] for name in FIELDS if name in meta}
 
 
 # --- recipe: one document --------------------------------------------------------------

@@ -20,13 +20,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
-from . import cjk
-
-
-@dataclass
-class Line:
-    number: int
-    text: str
+from .. import cjk
+from ..sourcefiles import Line
 
 
 @dataclass

@@ -1,5 +1,5 @@
-"""Task lists: extracted from the reviewed documents into data/tasks/*.yaml (`build.py
-tasks`), then loaded, checked against the agency registry and linked.
+"""`build.py tasks`: task lists extracted from the reviewed documents into
+data/tasks/<collection>.yaml, which a person reviews (the build loads them: taskdata.py).
 
 A task table is read from its document's Markdown: group rows (一、…) give the domain,
 the first column the number (▲ marks a special task). The offshore-trade measures are
@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 
-from . import cjk
+import yaml
+
+from .. import cjk
+from ..markdown import RenderEnv, render_body
+from ..model import Collection, Site
+from . import GENERATED
 
 _TABLES = MarkdownIt("commonmark").enable("table")
 LEADER_RE = re.compile(r"^(?P<domain>.+?)（牵头市领导：(?P<leader>[^）]+)）$")
@@ -156,3 +161,53 @@ def clause_tasks(markdown: str) -> list[TaskRow]:
                 support=split_agencies(re.sub(r"^配合单位[:：]", "", support_text)), line=n))
             position = end
     return rows
+
+
+def _anchor_at(block_anchors: list[tuple[int, str]], line: int) -> str | None:
+    found = None
+    for block_line, anchor in block_anchors:
+        if block_line <= line:
+            found = anchor
+    return found
+
+
+def extract_collection(site: Site, collection: Collection) -> list[TaskRow]:
+    doc = site.documents[collection.document]
+    if collection.reader == "clauses":
+        rows = clause_tasks(doc.body)
+        env = RenderEnv(source=doc.id, line_offset=0, resolve=lambda *_: "#")
+        render_body(doc.body, env)
+        for row in rows:
+            row.anchor = _anchor_at(env.block_anchors, row.line)
+        return rows
+    return table_tasks(doc.body)
+
+
+def collection_yaml(collection: Collection, rows: list[TaskRow]) -> str:
+    items: list[dict] = []
+    for row in rows:
+        # rows absent from the source keep their numbers, as explicit gaps
+        expected = items[-1]["number"] + 1 if items else 1
+        for missing in range(expected, row.number):
+            items.append({"number": missing, "missing": True})
+        item = {"number": row.number, "domain": row.domain}
+        if row.leader:
+            item["leader"] = row.leader
+        if row.section:
+            item["section"] = row.section
+        if row.flagged:
+            item["flagged"] = True
+        item["text"] = row.text
+        if row.scope:
+            item["scope"] = row.scope
+        if row.lead:
+            item["lead"] = row.lead
+        if row.support:
+            item["support"] = row.support
+        if row.anchor:
+            item["anchor"] = row.anchor
+        items.append(item)
+    header = GENERATED.format(command="tasks", source=f"content/documents/{collection.document}.md")
+    body = yaml.safe_dump({"collection": collection.id, "tasks": items}, allow_unicode=True,
+                          sort_keys=False, width=1000)
+    return header + body
