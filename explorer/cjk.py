@@ -147,3 +147,13 @@ def inner_title(title: str) -> str | None:
     """The instrument a notice issues: 关于印发《X》的通知 / 关于印发X的通知 -> X."""
     match = re.search(r"印发《(.+)》的通知$", title) or re.search(r"印发(.+)的通知$", title)
     return match.group(1) if match else None
+
+
+def domain_row(cells: list[str]) -> str | None:
+    """The heading of a table row that carries only a domain heading (一、…), or None: the
+    one test for such rows, in raw tables, in Markdown tables and in task extraction."""
+    filled = [c.strip() for c in cells if c.strip()]
+    if len(filled) == 1 and heading_level(filled[0]) == 2 and len(filled[0]) <= 60 \
+            and not re.search("[。；]", filled[0]):
+        return filled[0]
+    return None

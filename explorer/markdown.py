@@ -20,7 +20,18 @@ from . import cjk
 from .errors import ContentError
 from .model import TocEntry
 
-ROW_NUMBER = re.compile(r"^[▲*]?\s*(\d+)$")
+ROW_NUMBER = re.compile(r"^([▲*])?\s*(\d+)$")
+
+
+def row_number(cell: str) -> tuple[int, bool] | None:
+    """(number, flagged) of a task-table row from its first cell (▲12), or None."""
+    match = ROW_NUMBER.match(cell.strip())
+    return (int(match.group(2)), match.group(1) == "▲") if match else None
+
+
+def row_anchor(number: int) -> str:
+    """The anchor of a numbered table row: the one a task links to."""
+    return f"row-{number}"
 
 
 @dataclass
@@ -142,10 +153,10 @@ def _anchor_rule(state) -> None:
             row_no += 1
             env.counts["rows"] += 1
             first_cell = tokens[i + 2]
-            match = ROW_NUMBER.match(first_cell.content.strip()) if numbered_table else None
-            anchor = unique(f"row-{match.group(1)}" if match else f"t{table_no}-r{row_no}")
+            number = row_number(first_cell.content) if numbered_table else None
+            anchor = unique(row_anchor(number[0]) if number else f"t{table_no}-r{row_no}")
             token.attrSet("id", anchor)
-            if match:
+            if number:
                 _link_lead(first_cell, first_cell.content.strip(), anchor)
         elif token.type == "container_box_open":
             env.counts["boxes"] += 1
@@ -160,13 +171,14 @@ def _anchor_rule(state) -> None:
 
 
 def _is_group_row(tokens: list[Token], i: int) -> bool:
+    """A row whose first cell alone holds a domain heading (cjk.domain_row)."""
     cells = []
     j = i + 1
     while tokens[j].type != "tr_close":
         if tokens[j].type == "inline":
-            cells.append(tokens[j].content.strip())
+            cells.append(tokens[j].content)
         j += 1
-    return bool(cells) and cjk.heading_level(cells[0]) == 2 and not any(cells[1:])
+    return bool(cells) and cells[0].strip() != "" and cjk.domain_row(cells) is not None
 
 
 def _collapse_group_rows(state) -> None:

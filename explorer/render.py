@@ -6,7 +6,7 @@ Context every template receives (the only place it is documented):
   url(target, anchor=None)  relative link from this page to a model object or a site path
   asset(path) relative link to a file under static/
 Page templates add:
-  search.html     collections [Collection]
+  search.html     collections [Collection], kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      coverage (bool), types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]
@@ -36,6 +36,7 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 from . import urls
 from .errors import ContentError
 from .model import Agency, Collection, Document, Site, Task
+from .search import KINDS as search_kinds
 
 
 @dataclass
@@ -145,7 +146,7 @@ def page_specs(site: Site) -> list[PageSpec]:
          latest=[d for d in documents if d.type != "公报"][:8])
     emit("404.html", Page(urls.NOT_FOUND, "页面不存在", "not-found"))
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
-         collections=list(site.collections.values()))
+         collections=list(site.collections.values()), kinds=list(search_kinds.values()))
     issuers = sorted({d.issuer for d in documents if d.issuer})
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),

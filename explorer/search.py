@@ -16,19 +16,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from . import lunrindex, urls
+from . import cjk, lunrindex, urls
 from .markdown import section_texts
 from .model import Site
 
-HAN_RANGE = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _YEAR_IN_BRACKETS = re.compile(r"[\[(【〔［]\s*(\d{4})\s*[\])】〕］]")
-_RUNS = re.compile(f"([{HAN_RANGE}]+)|([a-z0-9]+)")
+_RUNS = re.compile(f"([{cjk.HAN}]+)|([a-z0-9]+)")
 
 # field: (short name in the index, boost)
 # The body is not in the lunr index: its postings would be ~750 KB gzipped for this corpus.
 # The result store carries the text anyway (for snippets); body matches are found there.
 FIELDS = {"title": ("t", 10), "number": ("n", 10), "agency": ("a", 5), "domain": ("d", 2)}
-KINDS = {"document": "d", "task": "t", "agency": "a"}
+# kind: (code in the store, what the page calls it); the page reads both from the index
+KINDS = {"document": ("d", "文件"), "task": ("t", "任务"), "agency": ("a", "单位")}
+# a store row: these fields in this order (keywords only where there are some); the
+# page reads the layout from the index too
+STORE_LAYOUT = ("kind", "title", "url", "body", "extra", "keywords")
+# the kinds whose keywords are exact keys, like a title: a document's number, an agency's names
+KEYWORD_KEYS = ("document", "agency")
 
 
 def normalize(text: str) -> str:
@@ -103,12 +108,12 @@ def build_index(items: list[Entry]) -> dict:
 
 
 def store(items: list[Entry]) -> list[list]:
-    """Per entry: kind, title, url (site-root-relative), text for snippets, the collection
-    (tasks) or the position of the document a section belongs to, and the agency names
-    a task or agency is found by."""
+    """Per entry, in STORE_LAYOUT: kind, title, url (site-root-relative), text for
+    snippets, extra (the collection of a task, or the position of the document a section
+    belongs to), and the keywords (number, agency names) an entry is found by."""
     rows = []
     for i in items:
-        row = [KINDS[i.kind], i.title, i.url, i.body, i.collection or i.parent]
+        row = [KINDS[i.kind][0], i.title, i.url, i.body, i.collection or i.parent]
         keywords = " ".join(k for k in (i.number if i.kind == "document" else "", i.agency,
                                          i.domain if i.kind == "task" else "") if k)
         if keywords:
@@ -120,7 +125,9 @@ def store(items: list[Entry]) -> list[list]:
 def search_script(site: Site) -> str:
     """The index and store as one script, loadable from file:// with a <script> tag."""
     items = entries(site)
-    payload = {"index": build_index(items), "store": store(items)}
+    payload = {"kinds": {code: name for code, name in KINDS.values()}, "layout": list(STORE_LAYOUT),
+               "keyword_keys": [KINDS[k][0] for k in KEYWORD_KEYS],
+               "index": build_index(items), "store": store(items)}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     # JSON.parse of a string literal is parsed much faster than the same object literal
     literal = json.dumps(data, ensure_ascii=False)

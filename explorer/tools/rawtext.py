@@ -258,14 +258,9 @@ def _strip_bold_marks(text: str, report: Report) -> str:
 
 
 def _is_domain_row(cells: list[str]) -> str | None:
-    """A table row that carries only a section heading (一、…) in any column."""
-    filled = [c.strip() for c in cells if c.strip()]
-    if len(filled) != 1:
-        return None
-    text = re.sub(r"</?b>", "", filled[0])
-    if cjk.heading_level(text) == 2 and len(text) <= 60 and not re.search("[。；]", text):
-        return clean_inline(text)
-    return None
+    """A raw table row that carries only a domain heading (一、…), in any column."""
+    text = cjk.domain_row([re.sub(r"</?b>", "", c) for c in cells])
+    return clean_inline(text) if text else None
 
 
 def _normalise_row(cells: list[str], width: int) -> list[str]:

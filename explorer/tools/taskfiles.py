@@ -15,7 +15,7 @@ from markdown_it import MarkdownIt
 import yaml
 
 from .. import cjk
-from ..markdown import RenderEnv, render_body
+from ..markdown import RenderEnv, render_body, row_anchor, row_number
 from ..model import Collection, Site
 from . import GENERATED
 
@@ -101,11 +101,11 @@ def table_tasks(markdown: str, header_first: str = "序号") -> list[TaskRow]:
         elif token.type == "inline" and token.level >= 3:
             (header if in_head else cells).append(_plain(token))
         elif token.type == "tr_close" and not in_head and header and header[0] == header_first:
-            if cells and cjk.heading_level(cells[0]) == 2 and not any(cells[1:]):
+            if cells and cells[0] and cjk.domain_row(cells):
                 domain, leader = _domain_name(cells[0])
                 continue
-            match = re.match(r"^(▲)?(\d+)$", cells[0])
-            if not match:
+            number = row_number(cells[0]) if cells else None
+            if not number:
                 continue
             row = dict(zip(header, cells))
             text = row.get("任务内容", "")
@@ -114,8 +114,8 @@ def table_tasks(markdown: str, header_first: str = "序号") -> list[TaskRow]:
                 found = SCOPE_RE.search(text)
                 scope = found["scope"] if found else None
             rows.append(TaskRow(
-                number=int(match[2]), text=text, domain=domain, leader=leader,
-                anchor=f"row-{match[2]}", flagged=bool(match[1]), scope=scope,
+                number=number[0], text=text, domain=domain, leader=leader,
+                anchor=row_anchor(number[0]), flagged=number[1], scope=scope,
                 lead=split_agencies(row.get("牵头单位", "")), support=split_agencies(row.get("配合单位", "")),
                 line=row_line))
     return rows

@@ -27,7 +27,6 @@
   }
 
   // --- ranking -----------------------------------------------------------------------
-  const KIND_NAMES = { d: "文件", t: "任务", a: "单位" };
   const squeeze = (s) => s.replace(/[ \t\n\r\u3000]+/g, "");
 
   // Units a word must contain to match "apart": its Han characters and its ASCII words.
@@ -43,14 +42,17 @@
   function prepare(data) {
     if (data.prepared) return data.prepared;
     const index = root.lunr.Index.load(data.index);
-    const entries = data.store.map(([kind, title, url, body, extra, keywords = ""], position) => {
+    const at = Object.fromEntries(data.layout.map((name, i) => [name, i]));   // the store's row layout
+    const entries = data.store.map((row, position) => {
+      const [kind, title, url, body, extra] = [row[at.kind], row[at.title], row[at.url], row[at.body], row[at.extra]];
+      const keywords = row[at.keywords] || "";
       const parent = typeof extra === "number" && extra >= 0 ? data.store[extra] : null;
-      const fullTitle = parent ? parent[1] + " · " + title : title;
+      const fullTitle = parent ? parent[at.title] + " · " + title : title;
       // exact keys: a document's title and number, an agency's names
       const keys = [title];
-      if (kind === "a" || (kind === "d" && !parent)) keys.push(...keywords.split(" "));
+      if (data.keyword_keys.includes(kind) && !parent) keys.push(...keywords.split(" "));
       return {
-        position, kind, title: fullTitle, url, body,
+        position, kind, kindName: data.kinds[kind], title: fullTitle, url, body,
         collection: typeof extra === "string" ? extra : "",
         keys: new Set(keys.filter(Boolean).map((k) => squeeze(normalize(k)))),
         titleText: squeeze(normalize(fullTitle)),
@@ -107,7 +109,7 @@
     }
     results.sort((a, b) => b.tier - a.tier || b.score - a.score || a.entry.position - b.entry.position);
     return results.map(({ entry, tier, score }) => ({
-      position: entry.position, kind: entry.kind, kindName: KIND_NAMES[entry.kind], title: entry.title,
+      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title,
       url: entry.url, collection: entry.collection, tier: Math.floor(tier), score,
       snippet: snippet(entry.body, words, tokens),
     }));
