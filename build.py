@@ -32,7 +32,7 @@ def build(args) -> int:
     if problems:
         raise ContentErrors(problems)
     resolved = time.perf_counter()
-    result = pipeline.write(site, Path(os.path.abspath(args.out)), strict=not args.no_strict)
+    result = pipeline.write(site, Path(os.path.abspath(args.out)), strict=args.strict)
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
@@ -114,9 +114,8 @@ def main(argv=None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     p = commands.add_parser("build", help="build the site")
     p.add_argument("--out", default=str(ROOT / "site"))
-    p.add_argument("--strict", action="store_true", default=True,
-                   help="fail on any broken internal link or anchor (the default)")
-    p.add_argument("--no-strict", action="store_true", help="report broken links as warnings instead")
+    p.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
+                   help="fail on any broken internal link or anchor (the default); --no-strict: warn instead")
     p.add_argument("--timings", action="store_true", help="print the time of each stage")
     p.add_argument("--site-url", default=os.environ.get("SITE_URL"),
                    help="where the site is published (default: $SITE_URL); used for sitemap.xml only")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import cjk
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
-from .model import Document, DocType, Site, SourceText
+from .model import DOCUMENT_ROLES, Document, DocType, Site, SourceText
 from .schema import Field, check_fields, parse_date
 from .sourcefiles import check_file, check_tree, list_files, read_text
 from .yamllines import load_list, load_with_lines
@@ -134,17 +134,35 @@ def load_site(root: Path, theme: Path | None = None) -> Site:
     return Site(root=root, documents=documents, types=types, sources=sources, theme=theme)
 
 
+TYPE_FIELDS = {"name": Field(str, required=True), "role": Field(str)}
+
+
 def _load_types(path: Path, root: Path, errors: list[ContentError]) -> dict[str, DocType]:
+    """data/document_types.yaml: each type a name (- 通知), or a name with the role it
+    plays on the site (- name: 公报 / role: issue)."""
     shown = display_path(path, root)
-    names = load_list(path, root, "- 通知", errors)
+    entries = load_list(path, root, "- 通知, or - name: 公报 with role: issue", errors)
     types: dict[str, DocType] = {}
-    for name, line in zip(names, names.item_lines):
-        if not isinstance(name, str) or not name.strip():
-            errors.append(ContentError(shown, line, f"a document type must be text, not {name!r}"))
-        elif name in types:
+    for entry, line in zip(entries, entries.item_lines):
+        if isinstance(entry, dict):
+            problems = check_fields(entry, TYPE_FIELDS, shown, line, what="a document type")
+            if problems:
+                errors.extend(problems)
+                continue
+            name, role = entry["name"], entry.get("role")
+            if role is not None and role not in DOCUMENT_ROLES:
+                errors.append(ContentError(shown, entry.key_lines["role"], f"unknown role '{role}' "
+                                           f"({', '.join(DOCUMENT_ROLES)}){did_you_mean(role, DOCUMENT_ROLES)}"))
+                continue
+        elif isinstance(entry, str) and entry.strip():
+            name, role = entry, None
+        else:
+            errors.append(ContentError(shown, line, f"a document type must be text, not {entry!r}"))
+            continue
+        if name in types:
             errors.append(ContentError(shown, line, f"document type '{name}' is listed twice"))
         else:
-            types[name] = DocType(name, len(types))
+            types[name] = DocType(name, len(types), role)
     return types
 
 
@@ -168,7 +186,7 @@ def _load_sources(path: Path, root: Path, errors: list[ContentError]) -> dict[st
         problem = check_file(source_path, root)
         if problem:   # reported once here; documents citing the source are not blamed too
             errors.append(problem)
-        sources[file] = SourceText(file, entry.get("about") or "", source_path)
+        sources[file] = SourceText(file, source_path)
     return sources
 
 

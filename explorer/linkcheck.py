@@ -9,7 +9,6 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from .errors import ContentError
@@ -48,13 +47,6 @@ def check_links(pages: dict[str, PageLinks], files: set[str], html_of=None) -> l
                 line = html_of(page_url).count("\n", 0, offset) + 1 if html_of else None
                 problems.append(ContentError(f"site/{page_url}", line, f"<{tag}> {problem}"))
     return problems
-
-
-def check_site(out: Path) -> list[ContentError]:
-    """The same check on a site already written to disk."""
-    texts = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8") for p in sorted(out.rglob("*.html"))}
-    files = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
-    return check_links({u: page_links(t) for u, t in texts.items()}, files, texts.__getitem__)
 
 
 def _check_link(pages: dict, files: set[str], page_url: str, tag: str, link: str) -> str | None:

@@ -8,16 +8,25 @@ from pathlib import Path
 from .cjk import DocNumber
 
 
+# what an agency is, in the order the agency index lists them (data/agencies.yaml `category`)
+AGENCY_CATEGORIES = ("市委部门", "市政府部门", "中央和省驻甬单位", "区县/开发园区管委会", "国有企业", "其他", "group")
+# what a document type may be for the site (data/document_types.yaml `role`)
+DOCUMENT_ROLES = {
+    "issue": "a gazette issue: lists the documents it carries, dated by publication",
+    "contents": "a list of documents issued: its links to them are not citations",
+}
+
+
 @dataclass
 class DocType:
     name: str          # 文种 as written in front matter: 规章, 通知 …
     order: int
+    role: str | None = None   # a key of DOCUMENT_ROLES
 
 
 @dataclass
 class SourceText:
     file: str          # name in content/sources/
-    about: str
     path: Path
 
 
@@ -54,18 +63,15 @@ class Document:
     html: str = ""
     toc: list[TocEntry] = field(default_factory=list)
     anchors: set[str] = field(default_factory=set)
-    links_to: set[str] = field(default_factory=set)
-    cited_by: list["Document"] = field(default_factory=list, repr=False)
+    links_to: set[str] = field(default_factory=set)                     # document ids
+    mentions: set[str] = field(default_factory=set)                     # agency ids named in the text
     sections: list = field(default_factory=list, repr=False)   # text per section, for search
-    counts: dict[str, int] = field(default_factory=dict)
+    # derived from the forward references of every document (relations.py)
+    cited_by: list["Document"] = field(default_factory=list, repr=False)
 
     @property
     def sort_date(self) -> dt.date | None:
         return self.date or self.published
-
-    @property
-    def kind(self) -> str:
-        return "document"
 
 
 @dataclass(eq=False)  # identity: objects of the model are linked to each other
@@ -91,14 +97,29 @@ class Agency:
         return [self.name] + [a for a in self.aliases if a != self.name]
 
 
+@dataclass(frozen=True)
+class Coverage:
+    """Which tasks of a collection's parent apply to it, and so should be in it."""
+    title: str                            # the page's title: 九城市任务在宁波的落实
+    place: str                            # who the child collection is for: 宁波
+    scope_prefix: str | None = None       # a parent task applies when its scope starts with this (*)
+    scope_names: tuple[str, ...] = ()     # … or names one of these (宁波)
+
+    def applies_to(self, task: "Task") -> bool:
+        scope = task.scope or ""
+        return bool(self.scope_prefix and scope.startswith(self.scope_prefix)) or any(n in scope for n in self.scope_names)
+
+
 @dataclass(eq=False)  # identity: objects of the model are linked to each other
 class Collection:
     id: str
     title: str
     document: str
     reader: str
+    label: str = ""                       # short name beside a task number: 九城市清单 第57项
     parent: str | None = None
     default_scope: str | None = None
+    coverage: Coverage | None = None
     line: int | None = None               # in data/collections.yaml
     tasks: list["Task"] = field(default_factory=list, repr=False)
     gaps: list[int] = field(default_factory=list)
@@ -133,10 +154,6 @@ class Task:
     def id(self) -> str:
         return f"{self.collection}-{self.number}"
 
-    @property
-    def kind(self) -> str:
-        return "task"
-
 
 @dataclass
 class Site:
@@ -163,9 +180,10 @@ class Site:
         items = [d for d in self.documents.values() if d.gazette == gazette_id]
         return sorted(items, key=lambda d: (d.gazette_page or 0, d.id))
 
-    def task(self, collection: str, number: int) -> "Task | None":
-        found = self.collections.get(collection)
-        return next((t for t in found.tasks if t.number == number), None) if found else None
+    def role(self, doc: Document) -> str | None:
+        """What the document's type is for (DOCUMENT_ROLES), if anything."""
+        doc_type = self.types.get(doc.type)
+        return doc_type.role if doc_type else None
 
     def all_tasks(self) -> list[Task]:
         return [t for c in self.collections.values() for t in c.tasks]

@@ -8,7 +8,7 @@ Context every template receives (the only place it is documented):
 Page templates add:
   search.html     collections [Collection], kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
-  index.html      coverage (bool), types_count [(DocType, n)], gazettes [Document], latest [Document]
+  index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
                   source (SourceText), tasks [Collection] read from this document
@@ -17,7 +17,7 @@ Page templates add:
   domain.html     collection, domain (str), tasks [Task], leader (str|None)
   task.html       task, collection, document, domain_url, parents [(Task, parent diff, child diff)],
                   previous, next (Task|None)
-  coverage.html   applicable, covered [Task], nine, ningbo (Collection)
+  coverage.html   report (relations.CoverageReport: collection, parent, applicable, covered)
   agencies.html   categories [(category, [Agency])]
   agency.html     agency, lead, support [(collection id, [(domain, [Task])])], lead_count,
                   support_count, chart [bar dicts], collections, predecessor, successor, documents
@@ -25,7 +25,6 @@ Page templates add:
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,8 @@ from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, Stri
 
 from . import urls
 from .errors import ContentError
-from .model import Agency, Collection, Document, Site, Task
+from .model import AGENCY_CATEGORIES, Agency, Collection, Document, Site, Task
+from .relations import agency_tasks, coverage_reports, domain_chart, wording_diff
 from .search import KINDS as search_kinds
 
 
@@ -140,10 +140,10 @@ def page_specs(site: Site) -> list[PageSpec]:
 
     documents = site.documents_sorted()
     counts = {name: sum(1 for d in documents if d.type == name) for name in site.types}
-    emit("index.html", Page(urls.HOME, site.title, "home"), coverage=has_coverage(site),
+    emit("index.html", Page(urls.HOME, site.title, "home"), coverage=coverage_reports(site),
          types_count=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
-         gazettes=[d for d in documents if d.type == "公报"],
-         latest=[d for d in documents if d.type != "公报"][:8])
+         gazettes=[d for d in documents if site.role(d) == "issue"],
+         latest=[d for d in documents if site.role(d) != "issue"][:8])
     emit("404.html", Page(urls.NOT_FOUND, "页面不存在", "not-found"))
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
          collections=list(site.collections.values()), kinds=list(search_kinds.values()))
@@ -161,33 +161,10 @@ def page_specs(site: Site) -> list[PageSpec]:
         crumbs.append((doc.title, None))
         emit("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs),
              doc=doc, gazette=gazette,
-             items=site.gazette_items(doc.id) if doc.type == "公报" else [],
+             items=site.gazette_items(doc.id) if site.role(doc) == "issue" else [],
              source=site.sources[doc.source],
              tasks=[c for c in site.collections.values() if c.document == doc.id])
     return pages
-
-
-_FOLD_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-
-
-def wording_diff(parent: str, child: str) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
-    """Character diff of two wordings: (parent segments, child segments), each a list of
-    (kind, text) with kind "same", "removed" (parent only) or "added" (child only)."""
-    # full- and half-width punctuation are the same wording: compare them folded
-    matcher = difflib.SequenceMatcher(None, parent.translate(_FOLD_WIDTH), child.translate(_FOLD_WIDTH),
-                                      autojunk=False)
-    left: list[tuple[str, str]] = []
-    right: list[tuple[str, str]] = []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
-        if op == "equal":
-            left.append(("same", parent[a1:a2]))
-            right.append(("same", child[b1:b2]))
-            continue
-        if a2 > a1:
-            left.append(("removed", parent[a1:a2]))
-        if b2 > b1:
-            right.append(("added", child[b1:b2]))
-    return left, right
 
 
 def _grouped(tasks: list[Task]) -> list[tuple[Collection | str, list[tuple[str, list[Task]]]]]:
@@ -196,40 +173,6 @@ def _grouped(tasks: list[Task]) -> list[tuple[Collection | str, list[tuple[str, 
     for task in sorted(tasks, key=lambda t: (t.collection, t.number)):
         out.setdefault(task.collection, {}).setdefault(task.domain, []).append(task)
     return [(c, list(domains.items())) for c, domains in out.items()]
-
-
-def _lineage_chain(agency: Agency, agencies: dict[str, Agency]) -> list[Agency]:
-    """The agency and its predecessors, nearest first (a successor inherits their tasks)."""
-    chain, seen = [agency], {agency.id}
-    while chain[-1].predecessor and chain[-1].predecessor not in seen:
-        chain.append(agencies[chain[-1].predecessor])
-        seen.add(chain[-1].id)
-    return chain
-
-
-def agency_tasks(agency: Agency, agencies: dict[str, Agency]) -> tuple[list[Task], list[Task]]:
-    """Every task the agency leads and supports, under its own name or a predecessor's."""
-    lead, support = [], []
-    for member in _lineage_chain(agency, agencies):
-        lead += [t for t in member.lead if t not in lead]
-        support += [t for t in member.support if t not in support]
-    return lead, support
-
-
-def domain_chart(lead: list[Task], support: list[Task], collections: dict[str, Collection]) -> list[dict]:
-    """Bars for the agency chart: tasks per (collection, domain), lead and support."""
-    counts: dict[tuple[str, str], list[int]] = {}
-    for role, tasks in ((0, lead), (1, support)):
-        for task in tasks:
-            counts.setdefault((task.collection, task.domain), [0, 0])[role] += 1
-    order = {c: n for n, c in enumerate(collections)}
-    bars = sorted(counts.items(), key=lambda kv: (order.get(kv[0][0], 99), -sum(kv[1]), kv[0][1]))
-    return [{"collection": c, "domain": d, "lead": n[0], "support": n[1], "total": sum(n)} for (c, d), n in bars]
-
-
-def has_coverage(site: Site) -> bool:
-    """The coverage page compares the 9-city list with the Ningbo list: both must be there."""
-    return "nine-cities" in site.collections and "ningbo-pilot" in site.collections
 
 
 def task_rows(collection: Collection) -> list[tuple[int, Task | None]]:
@@ -264,14 +207,10 @@ def _task_pages(site: Site, emit) -> None:
                  domain_url=urls.domain_url(collection, collection.domains().index(task.domain) + 1),
                  parents=parents, previous=tasks[i - 1] if i else None,
                  next=tasks[i + 1] if i + 1 < len(tasks) else None)
-    if has_coverage(site):
-        applicable = [t for t in site.collections["nine-cities"].tasks
-                      if (t.scope or "").startswith("*") or "宁波" in (t.scope or "")]
-        covered = [t for t in applicable if any(c.collection == "ningbo-pilot" for c in t.implemented_by)]
-        emit("coverage.html", Page(urls.COVERAGE, "九城市任务在宁波的落实", "coverage",
-                                   crumbs + [("九城市任务在宁波的落实", None)]),
-             applicable=applicable, covered=covered, nine=site.collections["nine-cities"],
-             ningbo=site.collections["ningbo-pilot"])
+    for report in coverage_reports(site):
+        title = report.collection.coverage.title
+        emit("coverage.html", Page(urls.coverage_url(report.collection), title, "coverage", crumbs + [(title, None)]),
+             report=report)
 
 
 def _agency_pages(site: Site, emit) -> None:
@@ -279,7 +218,7 @@ def _agency_pages(site: Site, emit) -> None:
         return
     crumbs = [("首页", urls.HOME), ("单位", urls.AGENCIES)]
     categories = []
-    for category in ("市委部门", "市政府部门", "中央和省驻甬单位", "区县/开发园区管委会", "国有企业", "其他", "group"):
+    for category in AGENCY_CATEGORIES:
         members = sorted((a for a in site.agencies.values() if a.category == category),
                          key=lambda a: (-(len(a.lead) + len(a.support)), a.name))
         if members:

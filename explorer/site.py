@@ -24,7 +24,8 @@ from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import PageLinks, check_links, page_links
 from .markdown import RenderEnv, render_body
-from .model import Site
+from .model import Document, Site
+from .relations import derive_back_references
 from .publish import Staging, refusal
 from .render import (agency_record, compile_templates, document_record, make_environment, page_specs, render_page,
                      task_record, template_error)
@@ -38,6 +39,14 @@ class BuildResult:
     pages: Counter = field(default_factory=Counter)
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+
+    def step(self, name: str, run, *args):
+        """Run one step of writing the site and keep its time."""
+        started = time.perf_counter()
+        try:
+            return run(*args)
+        finally:
+            self.timings[name] = time.perf_counter() - started
 
 
 PARTS = ("documents", "agencies", "collections", "tasks", "lineage")
@@ -64,43 +73,51 @@ def load(root: Path, theme: Path | None = None, parts: tuple[str, ...] = PARTS) 
     return site
 
 
+@dataclass
+class ResolvedBody:
+    """What rendering one document's body gave: its HTML and what it links to."""
+    env: RenderEnv
+    html: str
+
+
+def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
+    """One body rendered: anchors, contents, doc: links and references in running text."""
+    page = urls.url_for(doc)
+
+    def resolve_link(target: str, anchor: str | None) -> str | None:
+        if target not in site.documents:
+            return None
+        return urls.relative_url(page, urls.document_url(target), anchor)
+
+    def autolink(text: str):
+        refs = []
+        for ref in linker.find(text, doc):
+            target = site.documents[ref.target] if ref.kind == "document" else site.agencies[ref.target]
+            refs.append((ref.start, ref.end, urls.relative_url(page, urls.url_for(target)), ref.kind, ref.target))
+        return refs
+
+    env = RenderEnv(source=display_path(doc.path, site.root), line_offset=doc.body_line, resolve=resolve_link,
+                    autolink=autolink)
+    return ResolvedBody(env, render_body(doc.body, env))
+
+
 def resolve(site: Site) -> list[ContentError]:
-    """Render every body (anchors, contents, doc: links) and check cross-references."""
-    problems: list[ContentError] = []
-    anchor_refs: list[tuple[str, int, str, str]] = []
+    """Render every body, check every cross-reference, then derive the back-references
+    from scratch: resolving the same model twice gives the same model."""
     linker = Linker(site)
-    for doc in site.documents_sorted():
-        page = urls.url_for(doc)
-
-        def resolve_link(target: str, anchor: str | None, page=page) -> str | None:
-            if target not in site.documents:
-                return None
-            return urls.relative_url(page, urls.document_url(target), anchor)
-
-        def autolink(text: str, page=page, doc=doc):
-            refs = []
-            for ref in linker.find(text, doc):
-                target = site.documents[ref.target] if ref.kind == "document" else site.agencies[ref.target]
-                refs.append((ref.start, ref.end, urls.relative_url(page, urls.url_for(target)), ref.kind, ref.target))
-            return refs
-
-        shown = display_path(doc.path, site.root)
-        env = RenderEnv(source=shown, line_offset=doc.body_line, resolve=resolve_link, autolink=autolink)
-        doc.html = render_body(doc.body, env)
-        doc.toc, doc.anchors, doc.links_to, doc.counts = env.toc, env.anchors, env.links_to, env.counts
-        doc.sections = env.sections
-        for agency_id in sorted(env.mentions):
-            site.agencies[agency_id].mentioned_in.append(doc)
+    bodies = {doc.id: resolve_body(site, doc, linker) for doc in site.documents_sorted()}
+    problems: list[ContentError] = []
+    for doc_id, body in bodies.items():
+        doc, env = site.documents[doc_id], body.env
+        doc.html, doc.toc, doc.anchors, doc.sections = body.html, env.toc, env.anchors, env.sections
+        doc.links_to, doc.mentions = set(env.links_to), set(env.mentions)
         problems.extend(env.errors)
-        anchor_refs.extend((shown, line, target, anchor) for line, target, anchor in env.anchor_refs)
-    for shown, line, target, anchor in anchor_refs:
-        if anchor not in site.documents[target].anchors:
-            problems.append(ContentError(shown, line, f"link to unknown anchor '{target}#{anchor}'"))
+    for body in bodies.values():
+        for line, target, anchor in body.env.anchor_refs:
+            if anchor not in site.documents[target].anchors:
+                problems.append(ContentError(body.env.source, line, f"link to unknown anchor '{target}#{anchor}'"))
     problems.extend(check_task_anchors(site))
-    for doc in site.documents_sorted():
-        for target in sorted(doc.links_to):
-            if site.documents[doc.id].type not in ("公报", "目录"):   # contents lists are not citations
-                site.documents[target].cited_by.append(doc)
+    derive_back_references(site)
     return problems
 
 
@@ -108,8 +125,9 @@ PARALLEL_FROM = 300   # pages; below this, forking a second process costs more t
 
 
 def write(site: Site, out: Path, strict: bool = True, workers: int | None = None) -> BuildResult:
-    """Render and write the site to out, atomically. Raises ContentErrors (and leaves out
-    untouched) when the written pages have broken links and strict is on."""
+    """Render and write the site to out, in named and timed steps, then publish it in one
+    rename. Raises ContentErrors (and leaves out untouched) when a step fails, or when
+    the written pages have broken links and strict is on."""
     result = BuildResult()
     problem = refusal(out, site.root, site.theme)
     if problem:
@@ -119,47 +137,17 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         staging = Staging(out)
     except OSError as exc:
         raise ContentErrors([_write_error(exc, site.root)]) from None
+    folder = staging.folder
     try:
-        folder = staging.folder
-        started = time.perf_counter()
-        links = _render_and_write(site, specs, folder, workers, result.warnings)
-        result.timings["render"] = time.perf_counter() - started
-        for spec in specs:
-            url = spec.page.url
-            result.pages[url.split("/")[0] if "/" in url else "top-level"] += 1
-
-        started = time.perf_counter()
-        shutil.copytree(site.theme_dir / "static", folder / "static")
-        (folder / "sources").mkdir()
-        for source in sorted(site.sources.values(), key=lambda s: s.file):
-            (folder / "sources" / source.file).write_bytes(read_bytes(source.path, site.root))
-        (folder / "data").mkdir()
-        _write_json(folder / urls.DOCUMENTS_JSON, [document_record(d) for d in site.documents_sorted()])
-        if site.collections:
-            tasks = [task_record(t, site) for t in site.all_tasks()]
-            _write_json(folder / urls.TASKS_JSON, tasks)
-            (folder / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
-        if site.agencies:
-            _write_json(folder / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
-        (folder / ".nojekyll").write_text("", encoding="utf-8")
-        (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
-        if site.site_url:
-            (folder / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]),
-                                                encoding="utf-8")
-        result.timings["write"] = time.perf_counter() - started
-
-        started = time.perf_counter()
-        (folder / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
-        result.timings["index"] = time.perf_counter() - started
-
-        started = time.perf_counter()
-        files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
-        problems = check_links(links, files, lambda url: (folder / url).read_text(encoding="utf-8"))
-        result.timings["check links"] = time.perf_counter() - started
+        links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings)
+        result.step("copy", _copy_files, site, folder)
+        result.step("data", _write_data, site, specs, folder)
+        result.step("index", _write_index, site, folder)
+        problems = result.step("check links", _check_written_links, links, folder)
         if problems and strict:
             raise ContentErrors(problems)
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
-        staging.publish()
+        result.step("publish", staging.publish)
     except OSError as exc:
         staging.discard()
         raise ContentErrors([_write_error(exc, site.root)]) from None
@@ -167,7 +155,40 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         staging.discard()
         raise
     staging.close()
+    result.pages.update(url.split("/")[0] if "/" in url else "top-level" for url in (s.page.url for s in specs))
     return result
+
+
+def _copy_files(site: Site, folder: Path) -> None:
+    """The theme's static files, and the raw sources as they are (provenance)."""
+    shutil.copytree(site.theme_dir / "static", folder / "static")
+    (folder / "sources").mkdir()
+    for source in sorted(site.sources.values(), key=lambda s: s.file):
+        (folder / "sources" / source.file).write_bytes(read_bytes(source.path, site.root))
+
+
+def _write_data(site: Site, specs: list, folder: Path) -> None:
+    """The published data (JSON, CSV) and what hosts read: .nojekyll, robots.txt, sitemap.xml."""
+    (folder / "data").mkdir()
+    _write_json(folder / urls.DOCUMENTS_JSON, [document_record(d) for d in site.documents_sorted()])
+    if site.collections:
+        _write_json(folder / urls.TASKS_JSON, [task_record(t, site) for t in site.all_tasks()])
+        (folder / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
+    if site.agencies:
+        _write_json(folder / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
+    (folder / ".nojekyll").write_text("", encoding="utf-8")
+    (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
+    if site.site_url:
+        (folder / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]), encoding="utf-8")
+
+
+def _write_index(site: Site, folder: Path) -> None:
+    (folder / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
+
+
+def _check_written_links(links: dict[str, PageLinks], folder: Path) -> list[ContentError]:
+    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+    return check_links(links, files, lambda url: (folder / url).read_text(encoding="utf-8"))
 
 
 def _write_error(exc: OSError, root: Path) -> ContentError:

@@ -13,19 +13,21 @@ from pathlib import Path
 
 from . import cjk
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
-from .model import Agency, Collection, Site, Task
+from .model import AGENCY_CATEGORIES, Agency, Collection, Coverage, Site, Task
 from .schema import Field, check_fields
 from .yamllines import load_list, load_yaml
 
-CATEGORIES = ("市委部门", "市政府部门", "中央和省驻甬单位", "区县/开发园区管委会", "国有企业", "其他", "group")
 
 
 # --- loading --------------------------------------------------------------------------
 
 COLLECTION_FIELDS = {
     "id": Field(str, required=True), "title": Field(str, required=True), "document": Field(str, required=True),
-    "reader": Field(str), "parent": Field(str), "default_scope": Field(str),
+    "label": Field(str), "reader": Field(str), "parent": Field(str), "default_scope": Field(str),
+    "coverage": Field(dict),
 }
+COVERAGE_FIELDS = {"title": Field(str, required=True), "place": Field(str, required=True),
+                   "scope_prefix": Field(str), "scope_names": Field(list, items=str)}
 AGENCY_FIELDS = {
     "id": Field(str, required=True), "name": Field(str, required=True), "category": Field(str, required=True),
     "full_name": Field(str), "aliases": Field(list, items=str), "predecessor": Field(str), "successor": Field(str),
@@ -58,12 +60,25 @@ def load_collections(root: Path) -> tuple[dict[str, Collection], list[ContentErr
         if entry.get("reader", "table") not in ("table", "clauses"):
             errors.append(ContentError(shown, entry.key_lines.get("reader", line),
                                        f"unknown reader '{entry['reader']}' (table or clauses)"))
+        coverage = entry.get("coverage")
+        if coverage is not None:
+            problems = check_fields(coverage, COVERAGE_FIELDS, shown, coverage.line, what="coverage")
+            if problems:
+                errors.extend(problems)
+                continue
+            coverage = Coverage(title=coverage["title"], place=coverage["place"],
+                                scope_prefix=coverage.get("scope_prefix"),
+                                scope_names=tuple(coverage.get("scope_names") or ()))
         collections[entry["id"]] = Collection(
             id=entry["id"], title=entry["title"], document=entry["document"], reader=entry.get("reader") or "table",
-            parent=entry.get("parent"), default_scope=entry.get("default_scope"), line=line)
+            label=entry.get("label") or entry["title"], parent=entry.get("parent"),
+            default_scope=entry.get("default_scope"), coverage=coverage, line=line)
     for collection in collections.values():
         if collection.parent and collection.parent not in collections:
             errors.append(ContentError(shown, collection.line, f"unknown parent collection '{collection.parent}'"))
+        elif collection.coverage and not collection.parent:
+            errors.append(ContentError(shown, collection.line,
+                                       f"collection '{collection.id}' has coverage but no parent collection to cover"))
     return collections, errors
 
 
@@ -85,9 +100,9 @@ def load_agencies(root: Path) -> tuple[dict[str, Agency], list[ContentError]]:
         if entry["id"] in agencies:
             errors.append(ContentError(shown, line, f"duplicate agency id '{entry['id']}'"))
             continue
-        if entry["category"] not in CATEGORIES:
-            errors.append(ContentError(shown, entry.key_lines.get("category", line),
-                                       f"unknown category '{entry['category']}'{did_you_mean(entry['category'], CATEGORIES)}"))
+        if entry["category"] not in AGENCY_CATEGORIES:
+            errors.append(ContentError(shown, entry.key_lines.get("category", line), f"unknown category "
+                                       f"'{entry['category']}'{did_you_mean(entry['category'], AGENCY_CATEGORIES)}"))
         agency = Agency(id=entry["id"], name=entry["name"].strip(), category=entry["category"],
                         full_name=entry.get("full_name") or None, aliases=list(entry.get("aliases") or []),
                         predecessor=entry.get("predecessor"), successor=entry.get("successor"))
@@ -173,11 +188,6 @@ def load_tasks(site: Site) -> list[ContentError]:
                         getattr(task, role).append(agency)
             collection.tasks.append(task)
         collection.tasks.sort(key=lambda t: t.number)
-    for task in site.all_tasks():
-        for agency in task.lead:
-            agency.lead.append(task)
-        for agency in task.support:
-            agency.support.append(task)
     return errors
 
 
@@ -229,7 +239,6 @@ def load_lineage(site: Site) -> list[ContentError]:
                 errors.append(ContentError(shown, line, f"unknown task '{parent_id}'{did_you_mean(parent_id, tasks)}"))
                 continue
             child.derived_from.append(parent)
-            parent.implemented_by.append(child)
     errors.extend(_cycles(site, shown, data))
     return errors
 

@@ -8,7 +8,6 @@ from .model import Agency, Collection, Document, SourceText, Task
 HOME = "index.html"
 DOCUMENTS = "documents.html"
 AGENCIES = "agencies.html"
-COVERAGE = "tasks/coverage.html"
 SEARCH = "search.html"
 NOT_FOUND = "404.html"
 SEARCH_INDEX = "data/search-index.js"
@@ -48,6 +47,11 @@ def relative_url(from_page: str, to: str, anchor: str | None = None) -> str:
         shared += 1
     rel = "/".join([".."] * (len(here) - shared) + there[shared:])
     return f"{rel}#{anchor}" if anchor else rel
+
+
+def coverage_url(collection: Collection) -> str:
+    """Page of the parent tasks a collection should cover (model.Coverage)."""
+    return f"tasks/{collection.id}/coverage.html"
 
 
 def domain_url(collection: Collection, index: int) -> str:

@@ -60,7 +60,7 @@ def test_phone_width_does_not_scroll_sideways(browser, built_site):
     page = context.new_page()
     for name in ("index.html", "documents.html", "documents/yzbf-2026-11.html", "documents/yzbf-2021-82.html",
                  "documents/gazette-2022-01.html", "tasks/ningbo-pilot.html", "tasks/ningbo-pilot/54.html",
-                 "agencies.html", "agencies/commerce.html", "tasks/coverage.html"):
+                 "agencies.html", "agencies/commerce.html", "tasks/ningbo-pilot/coverage.html"):
         page.goto((built_site / name).as_uri())
         assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
     context.close()

@@ -12,7 +12,7 @@ AXE = ROOT / "tests" / "vendor" / "axe-core-4.14.1" / "axe.min.js"
 PAGES_OF_EVERY_KIND = [
     "index.html", "documents.html", "documents/yzbf-2021-80.html", "documents/gazette-2022-01.html",
     "documents/zfl-260.html", "tasks/ningbo-pilot.html?agency=commerce&role=lead", "tasks/ningbo-pilot/54.html",
-    "tasks/ningbo-pilot/domain-1.html", "tasks/coverage.html", "agencies.html",
+    "tasks/ningbo-pilot/domain-1.html", "tasks/ningbo-pilot/coverage.html", "agencies.html",
     "agencies/party-finance-office.html", "search.html?q=%E8%B7%A8%E5%A2%83%E7%94%B5%E5%95%86",
 ]
 

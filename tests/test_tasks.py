@@ -4,6 +4,8 @@ import io
 import json
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from explorer import site as pipeline
 from explorer.errors import ContentErrors
 from explorer.tools.taskfiles import split_agencies
 
+from .conftest import copy_project
 from .sitetext import page_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,7 +169,7 @@ def test_coverage_page_counts_applicable_nine_city_tasks(built_site):
     applicable = {t["id"] for t in tasks if t["collection"] == "nine-cities"
                   and ((t["scope"] or "").startswith("*") or "宁波" in (t["scope"] or ""))}
     covered = {p for t in tasks if t["collection"] == "ningbo-pilot" for p in t["derived_from"]} & applicable
-    text = cjk.squeeze(page_text(built_site / "tasks" / "coverage.html"))
+    text = cjk.squeeze(page_text(built_site / "tasks" / "ningbo-pilot" / "coverage.html"))
     match = re.search(r"共(\d+)项，其中(\d+)项已列入宁波市", text)
     assert (int(match[1]), int(match[2])) == (len(applicable), len(covered)) == (110, 110)
 
@@ -177,3 +180,34 @@ def test_documents_link_cited_documents_and_list_cited_by(built_site):
     national = (built_site / "documents" / "national-pilot-work-plan.html").read_text(encoding="utf-8")
     assert 'id="cited-by-title"' in national and 'href="yzbf-2026-11.html"' in national
     assert 'class="ref-agency">宁波舟山港集团</a>' in plan
+
+
+def test_a_new_collection_with_a_parent_needs_only_data(root, tmp_path):
+    """A district list derived from the sample list: a document, a collection entry, its
+    task file (made by `build.py tasks`) and lineage; no code names it."""
+    project = copy_project(tmp_path / "project", content_from=root / "tests" / "fixtures" / "small")
+    (project / "content" / "documents" / "yzf-2021-92.md").write_text(
+        "---\nid: yzf-2021-92\ntitle: 宁波市人民政府关于区级示例任务的通知\ndoc_number: 甬政发〔2021〕92号\n"
+        "type: 通知\nsource: sample.txt\n---\n\n"
+        "| 序号 | 任务内容 | 牵头单位 | 配合单位 | 适用范围 |\n| --- | --- | --- | --- | --- |\n"
+        "| 一、区级领域 |   |   |   |   |\n| 1 | 区级任务一。 | 市商务局 |   | 海曙区 |\n", encoding="utf-8")
+    with open(project / "data" / "collections.yaml", "a", encoding="utf-8") as collections:
+        collections.write("- id: district-tasks\n  title: 区级示例任务清单\n  label: 区级清单\n  document: yzf-2021-92\n"
+                          "  reader: table\n  parent: sample-tasks\n")
+    text = (project / "data" / "collections.yaml").read_text(encoding="utf-8")
+    text = text.replace("- id: sample-tasks\n", "- id: sample-tasks\n  label: 示例清单\n", 1)
+    (project / "data" / "collections.yaml").write_text(text, encoding="utf-8")
+    run = [sys.executable, "build.py"]
+    assert subprocess.run(run + ["tasks"], cwd=project, capture_output=True).returncode == 0
+    (project / "data" / "lineage.yaml").write_text("district-tasks-1: [sample-tasks-1]\n", encoding="utf-8")
+    result = subprocess.run(run + ["build"], cwd=project, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    site = project / "site"
+    child = page_text(site / "tasks" / "district-tasks" / "1.html")
+    assert "示例清单 第1项" in child and "区级任务一。" in child
+    parent = page_text(site / "tasks" / "sample-tasks" / "1.html")
+    assert "区级清单 第1项" in parent
+    assert "区级示例任务清单" in page_text(site / "index.html")
+    tasks = {t["id"]: t for t in _json(site, "tasks.json")}
+    assert tasks["district-tasks-1"]["derived_from"] == ["sample-tasks-1"]
+    assert tasks["district-tasks-1"]["scope"] == "海曙区"
