@@ -1,4 +1,8 @@
-"""Errors are values: collected with the file and line they concern, printed together."""
+"""Errors are values: collected with the file and line they concern, printed together.
+
+The convention across the stages: a loader appends what it finds to an `errors` list it
+is given and returns what it loaded; a check returns its list of problems; a stage that
+cannot go on (load, write) raises ContentErrors with every problem found so far."""
 from __future__ import annotations
 
 import difflib

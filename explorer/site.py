@@ -58,16 +58,14 @@ def load(root: Path, theme: Path | None = None, parts: tuple[str, ...] = PARTS) 
     site = load_site(root, theme)
     errors: list[ContentError] = []
     if "agencies" in parts and os.path.lexists(root / "data" / "agencies.yaml"):
-        site.agencies, problems = load_agencies(root)
-        errors.extend(problems)
+        site.agencies = load_agencies(root, errors)
     if "collections" in parts and os.path.lexists(root / "data" / "collections.yaml"):
-        site.collections, problems = load_collections(root)
-        errors.extend(problems)
+        site.collections = load_collections(root, errors)
     if site.collections and not errors:   # tasks resolve against sound agencies and collections
         if "tasks" in parts:
-            errors.extend(load_tasks(site))
+            load_tasks(site, errors)
         if "lineage" in parts and not errors:
-            errors.extend(load_lineage(site))
+            load_lineage(site, errors)
     if errors:
         raise ContentErrors(sorted(set(errors)))
     return site

@@ -41,10 +41,10 @@ TASK_FIELDS = {
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
-def load_collections(root: Path) -> tuple[dict[str, Collection], list[ContentError]]:
+def load_collections(root: Path, errors: list[ContentError]) -> dict[str, Collection]:
     path = root / "data" / "collections.yaml"
     shown = display_path(path, root)
-    collections, errors = {}, []
+    collections: dict[str, Collection] = {}
     entries = load_list(path, root, "- id: …", errors)
     for entry, line in zip(entries, entries.item_lines):
         problems = check_fields(entry, COLLECTION_FIELDS, shown, line, what="a collection")
@@ -79,13 +79,12 @@ def load_collections(root: Path) -> tuple[dict[str, Collection], list[ContentErr
         elif collection.coverage and not collection.parent:
             errors.append(ContentError(shown, collection.line,
                                        f"collection '{collection.id}' has coverage but no parent collection to cover"))
-    return collections, errors
+    return collections
 
 
-def load_agencies(root: Path) -> tuple[dict[str, Agency], list[ContentError]]:
+def load_agencies(root: Path, errors: list[ContentError]) -> dict[str, Agency]:
     path = root / "data" / "agencies.yaml"
     shown = display_path(path, root)
-    errors: list[ContentError] = []
     entries = load_list(path, root, "- id: …", errors)
     agencies: dict[str, Agency] = {}
     spelled: dict[str, str] = {}
@@ -118,7 +117,7 @@ def load_agencies(root: Path) -> tuple[dict[str, Agency], list[ContentError]]:
             if isinstance(target, str) and target not in agencies:
                 errors.append(ContentError(shown, entry.key_lines.get(relation),
                                            f"unknown {relation} '{target}'{did_you_mean(target, agencies)}"))
-    return agencies, errors
+    return agencies
 
 
 def agency_index(agencies: dict[str, Agency]) -> dict[str, Agency]:
@@ -126,9 +125,8 @@ def agency_index(agencies: dict[str, Agency]) -> dict[str, Agency]:
     return {cjk.squeeze(s): a for a in agencies.values() for s in a.spellings}
 
 
-def load_tasks(site: Site) -> list[ContentError]:
+def load_tasks(site: Site, errors: list[ContentError]) -> None:
     """Read data/tasks/<collection>.yaml for every collection and resolve agencies."""
-    errors: list[ContentError] = []
     spellings = agency_index(site.agencies)
     names = [s for a in site.agencies.values() for s in a.spellings]
     for collection in site.collections.values():
@@ -188,7 +186,6 @@ def load_tasks(site: Site) -> list[ContentError]:
                         getattr(task, role).append(agency)
             collection.tasks.append(task)
         collection.tasks.sort(key=lambda t: t.number)
-    return errors
 
 
 def check_task_anchors(site: Site) -> list[ContentError]:
@@ -207,21 +204,22 @@ def check_task_anchors(site: Site) -> list[ContentError]:
 
 # --- lineage (proposed by tools/lineage.py, reviewed by hand) ---------------------------
 
-def load_lineage(site: Site) -> list[ContentError]:
+def load_lineage(site: Site, errors: list[ContentError]) -> None:
     path = site.root / "data" / "lineage.yaml"
     shown = display_path(path, site.root)
     if not os.path.lexists(path):
-        return []
+        return
     try:
         data = load_yaml(path, site.root)
     except ContentErrors as exc:
-        return exc.errors
+        errors.extend(exc.errors)
+        return
     if data is None:
-        return []
+        return
     if not isinstance(data, dict):
-        return [ContentError(shown, getattr(data, "line", 1), "must be a mapping of task id: [parent task ids]")]
+        errors.append(ContentError(shown, getattr(data, "line", 1), "must be a mapping of task id: [parent task ids]"))
+        return
     tasks = {t.id: t for t in site.all_tasks()}
-    errors = []
     for child_id, parent_ids in data.items():
         line = data.key_lines.get(child_id)
         child = tasks.get(child_id)
@@ -240,7 +238,6 @@ def load_lineage(site: Site) -> list[ContentError]:
                 continue
             child.derived_from.append(parent)
     errors.extend(_cycles(site, shown, data))
-    return errors
 
 
 def _cycles(site: Site, shown: str, data) -> list[ContentError]:
