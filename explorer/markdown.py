@@ -75,99 +75,127 @@ def _div_render(name: str):
     return render
 
 
-def _anchor_rule(state) -> None:
-    """Assign anchors, collect the table of contents, resolve doc: links."""
-    env = state.env.get("render")
-    if env is None:  # an inline snippet such as a box title
-        return
-    outline = [0] * 7
-    table_no = 0
-    numbered_table = False
-    row_no = 0
-    used: set[str] = set()
-    next_suffix: dict[str, int] = {}   # base -> the suffix to try next: linear, however often a base repeats
+class _Anchors:
+    """Anchors for one body: unique ids, the outline numbering of sections, tables and rows."""
 
-    def unique(anchor: str) -> str:
+    def __init__(self, env: RenderEnv):
+        self.env = env
+        self.used: set[str] = set()
+        self.next_suffix: dict[str, int] = {}   # base -> next suffix to try: linear, however often a base repeats
+        self.outline = [0] * 7                  # section numbers by heading level (2..6)
+        self.tables = 0
+        self.rows = 0                           # in the current table
+        self.numbered_table = False             # its first column is 序号
+        self.boxes = 0
+        self.caption = ""                       # what names the next table: a heading, a box title, a short line
+
+    def unique(self, anchor: str) -> str:
         base = anchor
-        n = next_suffix.get(base, 2)
-        while anchor in used:
+        n = self.next_suffix.get(base, 2)
+        while anchor in self.used:
             anchor = f"{base}-{n}"
             n += 1
-        next_suffix[base] = n
-        used.add(anchor)
+        self.next_suffix[base] = n
+        self.used.add(anchor)
         return anchor
 
-    tokens = state.tokens
-    caption = ""   # what names the next table: a heading, a box title, a short line before it
-    for i, token in enumerate(tokens):
+    def section(self, level: int) -> str:
+        """The next section anchor at this level (sec-2-1-3): deeper levels start again."""
+        self.outline[level] += 1
+        for deeper in range(level + 1, 7):
+            self.outline[deeper] = 0
+        return self.unique("sec-" + "-".join(str(n) for n in self.outline[2:level + 1]))
+
+    # one handler per kind of block; tokens[i] is the block's opening token
+
+    def heading(self, tokens: list[Token], i: int) -> None:
+        level = int(tokens[i].tag[1])
+        anchor = self.section(level)
+        tokens[i].attrSet("id", anchor)
+        self.env.toc.append(TocEntry(level, _inline_text(tokens[i + 1]), anchor))
+        self.env.counts["headings"] += 1
+
+    def paragraph(self, tokens: list[Token], i: int) -> None:
+        token, inline = tokens[i], tokens[i + 1]
+        match = cjk.ARTICLE_RE.match(inline.content)
+        if match:
+            anchor = self.unique(f"article-{cjk.chinese_numeral(match.group(1))}")
+            token.attrSet("id", anchor)
+            token.attrSet("class", "article")
+            _link_lead(inline, match.group(0), anchor)
+            self.env.counts["articles"] += 1
+        elif cjk.heading_level(inline.content) in (3, 4) and token.level == 0:
+            # a numbered paragraph （一）… / 1.… is a point in the outline: citable
+            token.attrSet("id", self.section(cjk.heading_level(inline.content)))
+
+    def table(self, tokens: list[Token], i: int) -> None:
+        self.tables += 1
+        self.rows = 0
+        self.env.counts["tables"] += 1
+        tokens[i].meta["caption"] = self.caption or f"表{self.tables}"
+        header = next(tokens[j] for j in range(i, len(tokens)) if tokens[j].type == "inline")
+        self.numbered_table = header.content.strip() == "序号"
+
+    def group_row(self, tokens: list[Token], i: int) -> None:
+        """A domain row (一、…) spanning the table: a heading of the rows below it."""
+        anchor = self.section(3)
+        tokens[i].attrSet("id", anchor)
+        tokens[i].attrSet("class", "group-row")
+        self.env.toc.append(TocEntry(3, tokens[i + 2].content.strip(), anchor))
+        self.env.counts["headings"] += 1
+
+    def row(self, tokens: list[Token], i: int) -> None:
+        self.rows += 1
+        self.env.counts["rows"] += 1
+        first_cell = tokens[i + 2]
+        number = row_number(first_cell.content) if self.numbered_table else None
+        anchor = self.unique(row_anchor(number[0]) if number else f"t{self.tables}-r{self.rows}")
+        tokens[i].attrSet("id", anchor)
+        if number:
+            _link_lead(first_cell, first_cell.content.strip(), anchor)
+
+    def box(self, tokens: list[Token], i: int) -> None:
+        self.boxes += 1
+        self.env.counts["boxes"] += 1
+        tokens[i].attrSet("id", self.unique(f"box-{self.boxes}"))
+
+    def note_caption(self, tokens: list[Token], i: int) -> None:
+        token = tokens[i]
         if token.type == "inline" and tokens[i - 1].type in ("heading_open", "paragraph_open"):
             text = _inline_text(token)
             if tokens[i - 1].type == "heading_open" or (len(text) <= 40 and not cjk.ends_sentence(text)):
-                caption = text
+                self.caption = text
         elif token.type == "container_box_open":
-            caption = token.info.strip()[len("box"):].strip().replace("\\", "")
+            self.caption = token.info.strip()[len("box"):].strip().replace("\\", "")
+
+
+def _anchor_rule(state) -> None:
+    """Assign anchors and collect the table of contents; resolve doc: links and link
+    references in running text."""
+    env = state.env.get("render")
+    if env is None:  # an inline snippet such as a box title
+        return
+    anchors = _Anchors(env)
+    tokens = state.tokens
+    for i, token in enumerate(tokens):
+        anchors.note_caption(tokens, i)
         if token.type == "heading_open":
-            level = int(token.tag[1])
-            outline[level] += 1
-            for deeper in range(level + 1, 7):
-                outline[deeper] = 0
-            anchor = unique("sec-" + "-".join(str(n) for n in outline[2:level + 1]))
-            token.attrSet("id", anchor)
-            text = _inline_text(tokens[i + 1])
-            env.toc.append(TocEntry(level, text, anchor))
-            env.counts["headings"] += 1
+            anchors.heading(tokens, i)
         elif token.type == "paragraph_open" and i + 1 < len(tokens):
-            inline = tokens[i + 1]
-            match = cjk.ARTICLE_RE.match(inline.content)
-            level = cjk.heading_level(inline.content)
-            if not match and level in (3, 4) and token.level == 0:
-                # a numbered paragraph （一）… / 1.… is a point in the outline: citable
-                outline[level] += 1
-                for deeper in range(level + 1, 7):
-                    outline[deeper] = 0
-                token.attrSet("id", unique("sec-" + "-".join(str(n) for n in outline[2:level + 1])))
-            if match:
-                anchor = unique(f"article-{cjk.chinese_numeral(match.group(1))}")
-                token.attrSet("id", anchor)
-                token.attrSet("class", "article")
-                _link_lead(inline, match.group(0), anchor)
-                env.counts["articles"] += 1
+            anchors.paragraph(tokens, i)
         elif token.type == "table_open":
-            table_no += 1
-            row_no = 0
-            env.counts["tables"] += 1
-            token.meta["caption"] = caption or f"表{table_no}"
-            header = next(tokens[j] for j in range(i, len(tokens)) if tokens[j].type == "inline")
-            numbered_table = header.content.strip() == "序号"
-        elif token.type == "tr_open" and tokens[i + 1].type == "td_open" and _is_group_row(tokens, i):
-            # a domain row (一、…) spanning the table: a heading of the rows below it
-            outline[3] += 1
-            for deeper in range(4, 7):
-                outline[deeper] = 0
-            anchor = unique("sec-" + "-".join(str(n) for n in outline[2:4]))
-            token.attrSet("id", anchor)
-            token.attrSet("class", "group-row")
-            env.toc.append(TocEntry(3, tokens[i + 2].content.strip(), anchor))
-            env.counts["headings"] += 1
+            anchors.table(tokens, i)
         elif token.type == "tr_open" and tokens[i + 1].type == "td_open":
-            row_no += 1
-            env.counts["rows"] += 1
-            first_cell = tokens[i + 2]
-            number = row_number(first_cell.content) if numbered_table else None
-            anchor = unique(row_anchor(number[0]) if number else f"t{table_no}-r{row_no}")
-            token.attrSet("id", anchor)
-            if number:
-                _link_lead(first_cell, first_cell.content.strip(), anchor)
+            (anchors.group_row if _is_group_row(tokens, i) else anchors.row)(tokens, i)
         elif token.type == "container_box_open":
-            env.counts["boxes"] += 1
-            token.attrSet("id", unique(f"box-{env.counts['boxes']}"))
+            anchors.box(tokens, i)
         if token.attrGet("id") and token.map:
             env.block_anchors.append((token.map[0] + 1, str(token.attrGet("id"))))
         if token.type == "inline":
             _resolve_links(token, env)
             if env.autolink is not None and tokens[i - 1].type != "heading_open":
                 _autolink(token, env)
-    env.anchors = used
+    env.anchors = anchors.used
 
 
 def _is_group_row(tokens: list[Token], i: int) -> bool:
