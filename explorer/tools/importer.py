@@ -251,21 +251,16 @@ def _name_list(value: str) -> str:
 
 
 def _gazette_front(lines: list[Line], entries: list[TocEntry], report: Report) -> tuple[list, dict]:
-    """Cover, contents and editorial data of the issue."""
+    """Cover, contents and editorial data of the issue: the cover lines become a label,
+    the contents pages one list per category, the editorial data (主办, 出刊日期 …) a list;
+    the issue number and the publication date go into the metadata."""
     meta: dict = {}
     nodes: list = []
-    toc_lines = {e.line for e in entries}
-    by_category: dict[str | None, list[TocEntry]] = {}
-    for entry in entries:
-        by_category.setdefault(entry.category, []).append(entry)
     cover: list[str] = []
     editorial: list[str] = []
     toc_done = False
-    i = 0
-    while i < len(lines):
-        raw = lines[i].text
-        text = " ".join(raw.split())  # cover lines keep their spaces: 发布规章 宣传政策
-        i += 1
+    for k, line in enumerate(lines):
+        text = " ".join(line.text.split())  # cover lines keep their spaces: 发布规章 宣传政策
         if not text:
             continue
         match = _ISSUE.search(text)
@@ -273,48 +268,68 @@ def _gazette_front(lines: list[Line], entries: list[TocEntry], report: Report) -
             meta["issue"], meta["issue_total"] = int(match[1]), int(match[2])
         if re.fullmatch(r"目\s*录", text):
             if not toc_done:
-                nodes.append(Label(lines[i - 1].number, "\n".join(cover)))
+                nodes.append(Label(line.number, "\n".join(cover)))
                 cover = []
-                nodes.append(Heading(lines[i - 1].number, 2, "目录"))
-                for category, items in by_category.items():
-                    if category:
-                        nodes.append(Heading(items[0].line, 3, category))
-                    nodes.append(ListBlock(items[0].line, [_toc_item(e) for e in items], escaped=True))
+                nodes.extend(_contents_nodes(entries, line.number))
                 toc_done = True
             report.count("gazette contents pages read")
             continue
-        if lines[i - 1].number in toc_lines or _TOC_RULE.match(raw.replace("\t", "")):
+        following = lines[k + 1] if k + 1 < len(lines) else None
+        if _is_contents_line(line, text, following, entries):
             continue
-        if any(e.category == text for e in entries) or (i < len(lines) and lines[i].text.strip().startswith(("(", "（"))
-                                                          and any(cjk.squeeze(e.title).startswith(cjk.squeeze(text.lstrip("- "))) for e in entries)):
-            continue
-        if text.startswith("- ") or re.match(r"^[(（].*[)）]\s*[(（]\d+[)）]$", text):
-            continue  # bullet lines and their continuation are in the entries
-        match = _EDITORIAL.match(text)
-        if match and toc_done:
-            label = match["label"].replace(" ", "")
-            value = match["value"].strip()
-            if label in _NAME_ROLES:
-                value = _name_list(value)
-            else:
-                value = cjk.remove_stray_spaces(value)
-            editorial.append(f"{label}：{value}")
-            if label == "出刊日期":
-                meta["published"] = cjk.cn_date(value)
-            continue
-        if editorial and re.match(r"^\d", text):
+        item = _editorial_item(text) if toc_done else None
+        if item:
+            editorial.append(item)
+            if item.startswith("出刊日期："):
+                meta["published"] = cjk.cn_date(item.removeprefix("出刊日期："))
+        elif editorial and re.match(r"^\d", text):
             editorial[-1] += text  # an address wrapped onto the next line
-            continue
-        if toc_done and cover == [] and nodes and isinstance(nodes[-1], Label) and lines[i - 2].text.strip():
-            nodes[-1].text += "\n" + text
-            continue
-        if toc_done:
-            nodes.append(Label(lines[i - 1].number, text))
+        elif toc_done and not cover and nodes and isinstance(nodes[-1], Label) and k > 0 and lines[k - 1].text.strip():
+            nodes[-1].text += "\n" + text   # a label's second line
+        elif toc_done:
+            nodes.append(Label(line.number, text))
         else:
             cover.append(text)
     if editorial:
         nodes.append(ListBlock(lines[-1].number, editorial))
     return nodes, meta
+
+
+def _contents_nodes(entries: list[TocEntry], line: int) -> list:
+    """The contents as a heading and one linked list per category."""
+    by_category: dict[str | None, list[TocEntry]] = {}
+    for entry in entries:
+        by_category.setdefault(entry.category, []).append(entry)
+    nodes: list = [Heading(line, 2, "目录")]
+    for category, items in by_category.items():
+        if category:
+            nodes.append(Heading(items[0].line, 3, category))
+        nodes.append(ListBlock(items[0].line, [_toc_item(e) for e in items], escaped=True))
+    return nodes
+
+
+def _is_contents_line(line: Line, text: str, following: Line | None, entries: list[TocEntry]) -> bool:
+    """A line of the contents pages, already read into the entries: an entry, a rule, a
+    category, a title wrapped before its number, a bullet."""
+    if line.number in {e.line for e in entries} or _TOC_RULE.match(line.text.replace("\t", "")):
+        return True
+    if any(e.category == text for e in entries):
+        return True
+    if following is not None and following.text.strip().startswith(("(", "（")) and \
+            any(cjk.squeeze(e.title).startswith(cjk.squeeze(text.lstrip("- "))) for e in entries):
+        return True
+    return text.startswith("- ") or bool(re.match(r"^[(（].*[)）]\s*[(（]\d+[)）]$", text))
+
+
+def _editorial_item(text: str) -> str | None:
+    """An editorial line (主办：…, 编辑出版：…) as label：value, names and spaces cleaned."""
+    match = _EDITORIAL.match(text)
+    if not match:
+        return None
+    label = match["label"].replace(" ", "")
+    value = match["value"].strip()
+    value = _name_list(value) if label in _NAME_ROLES else cjk.remove_stray_spaces(value)
+    return f"{label}：{value}"
 
 
 def _toc_item(entry: TocEntry) -> str:
@@ -352,65 +367,81 @@ def _gazette_back(lines: list[Line], report: Report) -> list:
 
 
 def import_gazette(lines: list[Line], source: str, catalogue: Catalogue, report: Report) -> list[Draft]:
+    """The issue itself (cover, contents, editorial data, back matter) and one draft per
+    item its contents list, each linked to the issue."""
     first_toc = next(i for i, l in enumerate(lines) if re.fullmatch(r"目\s*录", l.text.strip()))
     entries = _parse_toc(lines[first_toc:])
     if not entries:
         raise ContentErrors([ContentError(source, lines[first_toc].number, "no entries in the table of contents")])
-    # where each item starts: the first line after the contents equal to its title
-    last_toc_line = max(e.line for e in entries)
-    starts: list[int] = []
-    position = next(i for i, l in enumerate(lines) if l.number > last_toc_line)
-    for entry in entries:
-        want = cjk.squeeze(entry.title)
-        for i in range(position, len(lines)):
-            if cjk.squeeze(lines[i].text) == want:
-                starts.append(i)
-                position = i + 1
-                break
-        else:
-            raise ContentErrors([ContentError(source, entry.line,
-                                              f"contents entry '{entry.title}' not found in the text")])
+    starts = _item_starts(lines, entries, source)
     tail = next((i for i in range(starts[-1], len(lines))
                  if re.match(r"^《.*》简介$", lines[i].text.strip())), len(lines))
-    year = next((int(l.text.strip()) for l in lines[:first_toc] if re.fullmatch(r"\d{4}", l.text.strip())), None)
-    drafts: list[Draft] = []
-    item_drafts: list[Draft] = []
-    for n, (entry, start) in enumerate(zip(entries, starts)):
-        end = starts[n + 1] if n + 1 < len(entries) else tail
-        segment = lines[start:end]
-        normative = None
-        # a 规范性文件统一编号 printed above the next title belongs to the next item
-        for k in range(len(segment) - 1, -1, -1):
-            text = segment[k].text.strip()
-            if not text:
-                continue
-            if _NORMATIVE.match(clean_inline(text)):
-                segment = segment[:k]
-            break
-        if n > 0:
-            prev_segment_end = lines[starts[n - 1]:start]
-            for line in reversed(prev_segment_end):
-                text = clean_inline(line.text)
-                if not text:
-                    continue
-                match = _NORMATIVE.match(text)
-                normative = match.group(1) if match else None
-                break
+    item_drafts = []
+    for entry, (segment, normative) in zip(entries, _item_segments(lines, starts, tail)):
         draft = _gazette_item(segment, entry, source, catalogue, report)
         if normative:
             draft.meta["normative_code"] = normative
         item_drafts.append(draft)
         entry.doc_id = draft.meta["id"]
-    gazette_id = f"gazette-{year}-{_issue_number(lines):02d}" if year else f"gazette-{Path(source).stem[:3]}"
     front_nodes, front_meta = _gazette_front(lines[:starts[0]], entries, report)
-    back_nodes = _gazette_back(lines[tail:], report)
-    title_line = next(clean_inline(l.text) for l in lines if clean_inline(l.text))
+    meta = _issue_meta(lines, first_toc, front_meta, source)
+    for draft in item_drafts:
+        draft.meta["gazette"] = meta["id"]
+        if draft.meta.get("published") is None:
+            draft.meta["published"] = meta["published"]
+        draft.meta = _ordered_meta(draft.meta)
+        _link_document_list(draft, item_drafts)
+    issue = Draft(_ordered_meta(meta), front_nodes + _gazette_back(lines[tail:], report))
+    return [issue] + item_drafts
+
+
+def _item_starts(lines: list[Line], entries: list[TocEntry], source: str) -> list[int]:
+    """Where each item starts: the first line after the contents equal to its title."""
+    last_toc_line = max(e.line for e in entries)
+    starts: list[int] = []
+    position = next(i for i, l in enumerate(lines) if l.number > last_toc_line)
+    for entry in entries:
+        want = cjk.squeeze(entry.title)
+        found = next((i for i in range(position, len(lines)) if cjk.squeeze(lines[i].text) == want), None)
+        if found is None:
+            raise ContentErrors([ContentError(source, entry.line, f"contents entry '{entry.title}' not found in the text")])
+        starts.append(found)
+        position = found + 1
+    return starts
+
+
+def _item_segments(lines: list[Line], starts: list[int], tail: int) -> list[tuple[list[Line], str | None]]:
+    """Each item's lines and its 规范性文件统一编号, which is printed above its title, at
+    the end of the item before it."""
+    segments = []
+    normative = None
+    for n, start in enumerate(starts):
+        end = starts[n + 1] if n + 1 < len(starts) else tail
+        segment = lines[start:end]
+        last = next((k for k in range(len(segment) - 1, -1, -1) if segment[k].text.strip()), None)
+        code = _NORMATIVE.match(clean_inline(segment[last].text)) if last is not None else None
+        if code:   # the next item's number: not part of this one
+            segment = segment[:last]
+        segments.append((segment, normative))
+        normative = code.group(1) if code else None
+    return segments
+
+
+_PUBLISHER = re.compile(r"^\s*(\S+?)主办\s*$")
+
+
+def _issue_meta(lines: list[Line], first_toc: int, front_meta: dict, source: str) -> dict:
+    """The issue's own front matter: its year and number from the cover, its issuer from
+    the cover line that names who publishes it (…主办)."""
+    year = next((int(l.text.strip()) for l in lines[:first_toc] if re.fullmatch(r"\d{4}", l.text.strip())), None)
     issue = front_meta.get("issue")
-    meta = {
-        "id": gazette_id,
+    title_line = next(clean_inline(l.text) for l in lines if clean_inline(l.text))
+    publisher = next((m.group(1) for l in lines[:first_toc + 80] if (m := _PUBLISHER.match(clean_inline(l.text)))), None)
+    return {
+        "id": f"gazette-{year}-{_issue_number(lines):02d}" if year else f"gazette-{Path(source).stem[:3]}",
         "title": f"{title_line}{year}年第{issue}期" if year and issue else title_line,
         "doc_number": None,
-        "issuer": "宁波市人民政府办公厅" if "宁波市人民政府办公厅主办" in "".join(l.text for l in lines[:first_toc + 80]) else None,
+        "issuer": publisher,
         "date": None,
         "published": front_meta.get("published"),
         "type": "公报",
@@ -420,15 +451,6 @@ def import_gazette(lines: list[Line], source: str, catalogue: Catalogue, report:
         "source": source,
         "source_lines": [lines[0].number, lines[-1].number],
     }
-    for draft in item_drafts:
-        draft.meta["gazette"] = gazette_id
-        if draft.meta.get("published") is None:
-            draft.meta["published"] = meta["published"]
-        draft.meta = _ordered_meta(draft.meta)
-        _link_document_list(draft, item_drafts)
-    drafts.append(Draft(_ordered_meta(meta), front_nodes + back_nodes))
-    drafts.extend(item_drafts)
-    return drafts
 
 
 def _issue_number(lines: list[Line]) -> int:

@@ -286,6 +286,62 @@ _CLAUSE_ONLY = re.compile(r"^[（(]牵头单位[:：].*[）)]$")
 _RUN_ON_ITEMS = re.compile(r"(?<=[。；])\s+(?=\d{1,2}[.．](?!\d))")
 
 
+def _box_row_parts(cells: list[str], line: int, html_tables: list, report: Report) -> tuple[list[str], list]:
+    """The box titles and the contents (("p", text) or ("table", (header, rows))) of a
+    box-table row; HTML tables read are added to html_tables."""
+    titles, contents = [], []
+    for cell in cells:
+        start = cell.find("<table")
+        for seg in p_segments(cell if start < 0 else cell[:start]):
+            (titles if _is_box_title(seg) else contents).append(("p", seg))
+        if start >= 0:
+            table = parse_html_table(cell[start:], line)
+            html_tables.append(table)
+            contents.append(("table", table))
+            report.count("HTML fragments converted")
+        elif "<p>" in cell:
+            report.count("HTML fragments converted")
+    return [text for _, text in titles], contents
+
+
+class _BoxPlacer:
+    """Boxes being filled: content waits in pending until a title claims it (or the
+    last box does, at the end); a paragraph printed twice is kept once."""
+
+    def __init__(self, report: Report):
+        self.report = report
+        self.boxes: list[Box] = []
+        self.pending: list = []
+        self.seen: set[str] = set()
+
+    def title(self, text: str, line: int) -> None:
+        title = clean_inline(text)
+        if self.boxes and _same_title(self.boxes[-1].title, title):
+            box = self.boxes[-1]
+            self.report.count("duplicate box titles merged")
+        else:
+            box = Box(line, title)
+            self.boxes.append(box)
+        box.children.extend(self.pending)
+        if self.pending:
+            self.report.note(line, f"{len(self.pending)} block(s) printed before the box title '{title}' placed in it")
+        self.pending.clear()
+
+    def content(self, node) -> None:
+        if isinstance(node, Paragraph):
+            key = cjk.squeeze(node.text)
+            if key in self.seen:
+                self.report.count("duplicate paragraphs dropped")
+                return
+            self.seen.add(key)
+        self.pending.append(node)
+
+    def flush(self) -> None:
+        if self.pending and self.boxes:
+            self.boxes[-1].children.extend(self.pending)
+            self.pending.clear()
+
+
 class NodeBuilder:
     """Assembles classified items into nodes, applying the repairs."""
 
@@ -376,38 +432,8 @@ class NodeBuilder:
         """A table of 专栏 boxes printed as rows (title | paragraphs). Rows cut by
         page breaks carry content without a title; that content waits for the next
         title (the title cell of a box spans pages and prints beside it)."""
-        boxes: list[Box] = []
-        pending: list = []
-        seen: set[str] = set()
+        place = _BoxPlacer(self.report)
         html_tables: list[tuple[list[str], list[list[str]]]] = []
-
-        def add_title(text: str, line: int):
-            title = clean_inline(text)
-            if boxes and _same_title(boxes[-1].title, title):
-                box = boxes[-1]
-                self.report.count("duplicate box titles merged")
-            else:
-                box = Box(line, title)
-                boxes.append(box)
-            box.children.extend(pending)
-            if pending:
-                self.report.note(line, f"{len(pending)} block(s) printed before the box title '{title}' placed in it")
-            pending.clear()
-
-        def add_content(node):
-            key = cjk.squeeze(node.text) if isinstance(node, Paragraph) else None
-            if key is not None:
-                if key in seen:
-                    self.report.count("duplicate paragraphs dropped")
-                    return
-                seen.add(key)
-            pending.append(node)
-
-        def flush_to_last():
-            if pending and boxes:
-                boxes[-1].children.extend(pending)
-                pending.clear()
-
         j = i
         while j < len(items):
             item = items[j]
@@ -417,66 +443,45 @@ class NodeBuilder:
             if item.kind in ("text", "mdheading"):
                 text = clean_inline(item.text)
                 if cjk.BOX_RE.match(text) and len(text) < 40:
-                    add_title(text, item.line)
+                    place.title(text, item.line)
                 elif _looks_like_heading(text) and cjk.heading_level(text) == 2:
                     break
                 else:
-                    add_content(Paragraph(item.line, text))
+                    place.content(Paragraph(item.line, text))
                 j += 1
                 continue
             if item.kind != "row":
                 break
             if self._box_header(item):
                 self.report.count("box table headers dropped")
-                j += 1
-                continue
-            cells = [c for c in item.cells if c.strip()]
-            # a flattened copy of an HTML table already read: drop it
-            if html_tables and _is_flat_copy(cells, html_tables):
-                self.report.count("duplicate table copies dropped")
-                j += 1
-                continue
-            titles, contents = [], []
-            for cell in cells:
-                if "<table" in cell:
-                    start = cell.index("<table")
-                    for seg in p_segments(cell[:start]):
-                        (titles if _is_box_title(seg) else contents).append(("p", seg))
-                    header, rows = parse_html_table(cell[start:], item.line)
-                    html_tables.append((header, rows))
-                    contents.append(("table", (header, rows)))
-                    self.report.count("HTML fragments converted")
-                    continue
-                for seg in p_segments(cell):
-                    (titles if _is_box_title(seg) else contents).append(("p", seg))
-                if "<p>" in cell:
-                    self.report.count("HTML fragments converted")
-            rest_flat = [c for c in cells if "<" not in c]
-            if html_tables and rest_flat and _is_flat_copy(rest_flat, html_tables):
-                contents = [c for c in contents if c[0] != "p" or "<" in c[1] or clean_inline(c[1]) not in rest_flat]
-                self.report.count("duplicate table copies dropped")
-            if len(titles) > 1:
-                # two titles in one cell: the first box's content came before
-                for _, t in titles[:-1]:
-                    add_title(t, item.line)
-                titles = titles[-1:]
-            for _, t in titles:
-                add_title(t, item.line)
-            for kind, value in contents:
-                if kind == "table":
-                    header, rows = value
-                    add_content(Table(item.line, header, rows))
-                else:
-                    text = clean_inline(value)
-                    if text not in rest_flat or not html_tables:
-                        add_content(Paragraph(item.line, text))
-            if titles:  # content beside its title belongs to that box
-                flush_to_last()
+            elif html_tables and _is_flat_copy([c for c in item.cells if c.strip()], html_tables):
+                self.report.count("duplicate table copies dropped")   # of an HTML table already read
+            else:
+                self._box_row(item, html_tables, place)
             j += 1
-        flush_to_last()
-        nodes.extend(boxes)
-        self.report.count("boxes", len(boxes))
+        place.flush()
+        nodes.extend(place.boxes)
+        self.report.count("boxes", len(place.boxes))
         return j
+
+    def _box_row(self, item: _Item, html_tables: list, place: "_BoxPlacer") -> None:
+        """One row of a box table: parsed into titles and contents, flattened copies of its
+        own HTML table dropped, then placed."""
+        cells = [c for c in item.cells if c.strip()]
+        titles, contents = _box_row_parts(cells, item.line, html_tables, self.report)
+        plain = [c for c in cells if "<" not in c]
+        if html_tables and plain and _is_flat_copy(plain, html_tables):
+            contents = [c for c in contents if c[0] != "p" or "<" in c[1] or clean_inline(c[1]) not in plain]
+            self.report.count("duplicate table copies dropped")
+        for title in titles:   # two titles in one cell: the first box's content came before
+            place.title(title, item.line)
+        for kind, value in contents:
+            if kind == "table":
+                place.content(Table(item.line, *value))
+            elif clean_inline(value) not in plain or not html_tables:
+                place.content(Paragraph(item.line, clean_inline(value)))
+        if titles:  # content beside its title belongs to that box
+            place.flush()
 
     # text -----------------------------------------------------------------------------
 
