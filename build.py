@@ -3,6 +3,7 @@
 
   python build.py build [--out site] [--no-strict] [--timings]
   python build.py import content/sources/FILE.txt [--out content/documents]
+  python build.py add PATH...
   python build.py check
   python build.py tasks | lineage
   python build.py serve [--port 8000]
@@ -79,6 +80,19 @@ def import_source(args) -> int:
     return 0
 
 
+def add(args) -> int:
+    """Bring raw texts into the project: copy, register, import, propose registry entries."""
+    from explorer.tools.add import add as add_texts
+    report = add_texts([Path(p) for p in args.paths], ROOT)
+    print(f"added {len(args.paths)} text(s)")
+    print("\n".join(report.lines()))
+    problems = pipeline.resolve(pipeline.load(ROOT))
+    if problems:
+        raise ContentErrors(problems)
+    print("the project builds: run `make site`")
+    return 0
+
+
 def tasks(args) -> int:
     """Write data/tasks/<collection>.yaml from the reviewed documents."""
     from explorer.tools.taskfiles import collection_yaml, extract_collection
@@ -124,6 +138,9 @@ def main(argv=None) -> int:
     p.add_argument("source")
     p.add_argument("--out", default=str(ROOT / "content" / "documents"))
     p.set_defaults(run=import_source)
+    p = commands.add_parser("add", help="add raw texts: copy, register, import and propose registry entries")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.set_defaults(run=add)
     commands.add_parser("check", help="load and cross-check content without writing").set_defaults(run=check)
     commands.add_parser("tasks", help="write data/tasks/*.yaml from the documents").set_defaults(run=tasks)
     p = commands.add_parser("lineage", help="propose task lineage into data/lineage.yaml, keeping reviewed decisions")

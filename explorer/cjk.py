@@ -64,6 +64,9 @@ _STRAY_SPACE = re.compile(f"(?<={CJK_CHAR})[ \u3000]+(?={CJK_CHAR})")
 _SPACE_AT_BRACKET = re.compile(f"(?<={CJK_CHAR})[ \u3000]+(?=\\()|(?<=\\))[ \u3000]+(?={CJK_CHAR})")
 # A space between two agency names in a joint title is kept: "市发展改革委 市商务局".
 _AGENCY_END = "委局厅办府院会部行"
+# a second agency's name after a space: three or more characters ending like an agency,
+# then 关于 or another name (a wrapped 委 员会 is too short to be one)
+_NEXT_AGENCY = re.compile(f"[\u4e00-\u9fff]{{2,20}}[{_AGENCY_END}](?=关于|[ \u3000])")
 _DAY_PREFIX = re.compile(r"^(\d{1,2}(-\d{1,2})?日|同日)$")
 _ENDS_WITH_NUMBER = re.compile(r"(〔\d{4}〕\d+|令第\d+)号$")
 
@@ -119,6 +122,8 @@ def remove_stray_spaces(text: str) -> str:
         after = text[match.end()] if match.end() < len(text) else ""
         if before in _AGENCY_END and after in "市省国":
             return " "
+        if before in _AGENCY_END and _NEXT_AGENCY.match(text, match.end()):
+            return " "   # joint issuers: 国家发展改革委办公厅 商务部办公厅关于…
         if _DAY_PREFIX.match(text, 0, match.start()):
             return " "  # chronicle entries: 1日 市长…, 同日 全市…
         if _ENDS_WITH_NUMBER.search(text, 0, match.start()):
@@ -129,12 +134,25 @@ def remove_stray_spaces(text: str) -> str:
     return _SPACE_AT_BRACKET.sub("", text)
 
 
+# a date written in Chinese numerals, as signatures print it: 二〇一八年十一月十六日
+CN_NUMERAL_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                                r"\s*([一二三四五六七八九十]{1,4})\s*日")
+DATE_LINE_RE = re.compile(rf"^\s*(?:{CN_DATE_RE.pattern}|{CN_NUMERAL_DATE_RE.pattern})\s*$")
+
+
 def cn_date(text: str) -> str | None:
-    """ISO date of the first 2021年12月27日 in text."""
+    """ISO date of the first 2021年12月27日 (or 二〇二一年十二月二十七日) in text."""
     match = CN_DATE_RE.search(text)
-    if not match:
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = CN_NUMERAL_DATE_RE.search(text)
+        if not match:
+            return None
+        year = int("".join(str(_CN_VALUES[c]) for c in match.group(1)))
+        month, day = chinese_numeral(match.group(2)), chinese_numeral(match.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
-    year, month, day = (int(g) for g in match.groups())
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 

@@ -83,9 +83,11 @@ class Agency:
     aliases: list[str] = field(default_factory=list)
     predecessor: str | None = None
     successor: str | None = None
-    # filled when tasks are resolved
+    review: bool = False        # proposed by `build.py add`, not yet checked by a person
+    # derived from the tasks (relations.py)
     lead: list["Task"] = field(default_factory=list, repr=False)
     support: list["Task"] = field(default_factory=list, repr=False)
+    guide: list["Task"] = field(default_factory=list, repr=False)
     mentioned_in: list[Document] = field(default_factory=list, repr=False)
 
     @property
@@ -144,9 +146,10 @@ class Task:
     scope: str | None = None
     section: str | None = None
     line: int | None = None                # line in data/tasks/<collection>.yaml
-    # resolved
+    # resolved: who leads (牵头), supports (配合, 参与) and guides (指导) it
     lead: list[Agency] = field(default_factory=list, repr=False)
     support: list[Agency] = field(default_factory=list, repr=False)
+    guide: list[Agency] = field(default_factory=list, repr=False)
     derived_from: list["Task"] = field(default_factory=list, repr=False)
     implemented_by: list["Task"] = field(default_factory=list, repr=False)
 

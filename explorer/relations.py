@@ -16,7 +16,7 @@ def derive_back_references(site: Site) -> None:
     for doc in site.documents.values():
         doc.cited_by = []
     for agency in site.agencies.values():
-        agency.lead, agency.support, agency.mentioned_in = [], [], []
+        agency.lead, agency.support, agency.guide, agency.mentioned_in = [], [], [], []
     tasks = site.all_tasks()
     for task in tasks:
         task.implemented_by = []
@@ -31,6 +31,8 @@ def derive_back_references(site: Site) -> None:
             agency.lead.append(task)
         for agency in task.support:
             agency.support.append(task)
+        for agency in task.guide:
+            agency.guide.append(task)
         for parent in task.derived_from:
             parent.implemented_by.append(task)
 
@@ -44,13 +46,14 @@ def predecessors(agency: Agency, agencies: dict[str, Agency]) -> list[Agency]:
     return chain
 
 
-def agency_tasks(agency: Agency, agencies: dict[str, Agency]) -> tuple[list[Task], list[Task]]:
-    """Every task the agency leads and supports, under its own name or a predecessor's."""
-    lead, support = [], []
+def agency_tasks(agency: Agency, agencies: dict[str, Agency]) -> tuple[list[Task], list[Task], list[Task]]:
+    """Every task the agency leads, supports and guides, under its own name or a predecessor's."""
+    lead, support, guide = [], [], []
     for member in predecessors(agency, agencies):
         lead += [t for t in member.lead if t not in lead]
         support += [t for t in member.support if t not in support]
-    return lead, support
+        guide += [t for t in member.guide if t not in guide]
+    return lead, support, guide
 
 
 def domain_chart(lead: list[Task], support: list[Task], collections: dict[str, Collection]) -> list[dict]:

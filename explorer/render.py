@@ -12,15 +12,15 @@ Page templates add:
   documents.html  documents [Document], types [DocType], issuers [str]
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
                   source (SourceText), tasks [Collection] read from this document
-  tasks.html      collection, agencies [Agency] named in it, scopes [str], rows [(number, Task|None)],
+  tasks.html      collection, agencies [Agency] named in it, guided (bool: a task has a 指导 role), scopes [str], rows [(number, Task|None)],
                   document (Document)
   domain.html     collection, domain (str), tasks [Task], leader (str|None)
   task.html       task, collection, document, domain_url, parents [(Task, parent diff, child diff)],
                   previous, next (Task|None)
   coverage.html   report (relations.CoverageReport: collection, parent, applicable, covered)
   agencies.html   categories [(category, [Agency])]
-  agency.html     agency, lead, support [(collection id, [(domain, [Task])])], lead_count,
-                  support_count, chart [bar dicts], collections, predecessor, successor, documents
+  agency.html     agency, lead, support, guide [(collection id, [(domain, [Task])])], lead_count,
+                  support_count, guide_count, chart [bar dicts], collections, predecessor, successor, documents
 """
 from __future__ import annotations
 
@@ -186,12 +186,13 @@ def _task_pages(site: Site, emit) -> None:
         return
     crumbs = [("首页", urls.HOME)]
     for collection in site.collections.values():
-        agencies = sorted({a for t in collection.tasks for a in t.lead + t.support},
+        agencies = sorted({a for t in collection.tasks for a in t.lead + t.support + t.guide},
                           key=lambda a: (a.category == "group", a.category, a.name))
         scopes = sorted({t.scope for t in collection.tasks if t.scope})
         emit("tasks.html", Page(urls.url_for(collection), collection.title, "tasks",
                                 crumbs + [(collection.title, None)]),
              collection=collection, agencies=agencies, scopes=scopes, rows=task_rows(collection),
+             guided=any(t.guide for t in collection.tasks),
              document=site.documents[collection.document])
         for n, domain in enumerate(collection.domains(), start=1):
             tasks = [t for t in collection.tasks if t.domain == domain]
@@ -226,9 +227,10 @@ def _agency_pages(site: Site, emit) -> None:
     emit("agencies.html", Page(urls.AGENCIES, "单位", "agencies", [("首页", urls.HOME), ("单位", None)]),
          categories=categories)
     for agency in site.agencies.values():
-        lead, support = agency_tasks(agency, site.agencies)
+        lead, support, guide = agency_tasks(agency, site.agencies)
         emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)]),
-             agency=agency, lead=_grouped(lead), support=_grouped(support), lead_count=len(lead),
+             agency=agency, lead=_grouped(lead), support=_grouped(support), guide=_grouped(guide),
+             guide_count=len(guide), lead_count=len(lead),
              support_count=len(support), chart=domain_chart(lead, support, site.collections),
              collections=site.collections,
              predecessor=site.agencies.get(agency.predecessor) if agency.predecessor else None,
@@ -246,6 +248,7 @@ def task_record(task: Task, site: Site) -> dict:
         "text": task.text,
         "lead": [a.id for a in task.lead],
         "support": [a.id for a in task.support],
+        "guide": [a.id for a in task.guide],
         "flagged": task.flagged,
         "scope": task.scope,
         "leader": task.leader,

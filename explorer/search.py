@@ -85,7 +85,7 @@ def entries(site: Site) -> list[Entry]:
                 out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head))
     for collection in site.collections.values():
         for task in collection.tasks:
-            names = " ".join(n for a in task.lead + task.support for n in a.spellings)
+            names = " ".join(n for a in task.lead + task.support + task.guide for n in a.spellings)
             domain = f"{task.domain} {task.leader}" if task.leader else task.domain
             out.append(Entry("task", f"{collection.title} 第{task.number}项", urls.url_for(task), task.text,
                              number=str(task.number), agency=names, domain=domain, collection=collection.id))

@@ -291,12 +291,12 @@ def tasks_csv(site: Site) -> str:
     """One row per task; agencies joined with 、 (written with a BOM so Excel reads UTF-8)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(["id", "collection", "number", "domain", "leader", "flagged", "text", "lead", "support",
+    writer.writerow(["id", "collection", "number", "domain", "leader", "flagged", "text", "lead", "support", "guide",
                      "scope", "derived_from", "url"])
     for task in site.all_tasks():
         writer.writerow([task.id, task.collection, task.number, task.domain, task.leader or "",
                          "▲" if task.flagged else "", task.text, "、".join(a.name for a in task.lead),
-                         "、".join(a.name for a in task.support), task.scope or "",
+                         "、".join(a.name for a in task.support), "、".join(a.name for a in task.guide), task.scope or "",
                          " ".join(p.id for p in task.derived_from), urls.url_for(task)])
     return buffer.getvalue()
 

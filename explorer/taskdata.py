@@ -24,20 +24,23 @@ from .yamllines import load_list, load_yaml
 COLLECTION_FIELDS = {
     "id": Field(str, required=True), "title": Field(str, required=True), "document": Field(str, required=True),
     "label": Field(str), "reader": Field(str), "parent": Field(str), "default_scope": Field(str),
-    "coverage": Field(dict),
+    "coverage": Field(dict), "review": Field(bool),
 }
 COVERAGE_FIELDS = {"title": Field(str, required=True), "place": Field(str, required=True),
                    "scope_prefix": Field(str), "scope_names": Field(list, items=str)}
 AGENCY_FIELDS = {
     "id": Field(str, required=True), "name": Field(str, required=True), "category": Field(str, required=True),
     "full_name": Field(str), "aliases": Field(list, items=str), "predecessor": Field(str), "successor": Field(str),
+    "review": Field(bool),
 }
 TASK_FILE_FIELDS = {"collection": Field(str, required=True), "tasks": Field(list, required=True)}
 TASK_FIELDS = {
     "number": Field(int, required=True), "missing": Field(bool), "text": Field(str), "domain": Field(str),
     "leader": Field(str), "section": Field(str), "flagged": Field(bool), "scope": Field(str),
     "anchor": Field(str), "lead": Field(list, items=str), "support": Field(list, items=str),
+    "guide": Field(list, items=str),
 }
+ROLES = ("lead", "support", "guide")
 _ID = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 
 
@@ -104,7 +107,8 @@ def load_agencies(root: Path, errors: list[ContentError]) -> dict[str, Agency]:
                                        f"'{entry['category']}'{did_you_mean(entry['category'], AGENCY_CATEGORIES)}"))
         agency = Agency(id=entry["id"], name=entry["name"].strip(), category=entry["category"],
                         full_name=entry.get("full_name") or None, aliases=list(entry.get("aliases") or []),
-                        predecessor=entry.get("predecessor"), successor=entry.get("successor"))
+                        predecessor=entry.get("predecessor"), successor=entry.get("successor"),
+                        review=bool(entry.get("review")))
         for spelling in agency.spellings:
             key = cjk.squeeze(spelling)
             if key in spelled and spelled[key] != agency.id:
@@ -174,7 +178,7 @@ def load_tasks(site: Site, errors: list[ContentError]) -> None:
                         anchor=item.get("anchor"), leader=item.get("leader"), flagged=bool(item.get("flagged")),
                         scope=item.get("scope"), section=item.get("section"),
                         line=item.key_lines.get("anchor", line) if item.get("anchor") else line)
-            for role in ("lead", "support"):
+            for role in ROLES:
                 values = item.get(role) or []
                 lines = getattr(values, "item_lines", [line] * len(values))
                 for name, name_line in zip(values, lines):

@@ -6,6 +6,7 @@ The output is deterministic, so re-running the import reproduces the same files.
 """
 from __future__ import annotations
 
+import html
 import os
 import re
 from collections import Counter
@@ -19,8 +20,9 @@ from ..content import FIELDS, parse_front_matter
 from ..errors import ContentError, ContentErrors, display_path
 from ..sourcefiles import Line, read_lines, read_text
 from ..yamllines import load_yaml
+from . import ids
 from .rawtext import (Box, Heading, ListBlock, Label, NodeBuilder, Paragraph, Report,
-                      Signature, SourceProblem, Table, clean_inline)
+                      Signature, SourceProblem, Table, clean_inline, p_segments)
 
 
 @dataclass
@@ -48,11 +50,16 @@ class Catalogue:
         sources = load_yaml(data_dir / "sources.yaml", root=data_dir.parent) or []
         return cls(prefixes, {s["file"]: s["id"] for s in sources if s.get("id")})
 
-    def doc_id(self, number: cjk.DocNumber | None, source: str, fallback: str) -> str:
-        if number is not None and number.prefix in self.prefixes:
-            slug = self.prefixes[number.prefix]["slug"]
-            return f"{slug}-{number.year}-{number.number}" if number.year else f"{slug}-{number.number}"
-        return self.source_ids.get(source, fallback)
+    def doc_id(self, number: cjk.DocNumber | None, source: str, title: str, date: str | None) -> str:
+        """From the 文号 (the 代字's slug in the registry, else its pinyin initials), else
+        the id data/sources.yaml gives the source, else from the title and date (ids.py)."""
+        if number is not None:
+            return ids.number_id(self.slug(number.prefix), number)
+        return self.source_ids.get(source) or ids.title_id(title, date)
+
+    def slug(self, prefix: str) -> str:
+        entry = self.prefixes.get(prefix)
+        return entry["slug"] if isinstance(entry, dict) and entry.get("slug") else ids.prefix_slug(prefix)
 
     def issuer(self, number: cjk.DocNumber | None) -> str | None:
         if number is not None and number.prefix in self.prefixes:
@@ -84,6 +91,9 @@ def doc_type(title: str, number: cjk.DocNumber | None) -> str:
         return "清单"
     if title.endswith("通知"):
         return "通知"
+    for kind in DOCUMENT_KINDS:   # any other 文种 the title ends with (`add` registers new ones)
+        if re.search(f"{kind}\\s*(（[^）]*）|\\([^)]*\\))?$", instrument):
+            return kind
     return "其他"
 
 
@@ -129,7 +139,7 @@ def _fill_dates_and_issuer(meta: dict, nodes: list, catalogue: Catalogue, number
                 meta["published"] = cjk.cn_date(match.group(1))
 
 
-def _base_meta(doc_id: str, title: str, number, source: str, lines: list[Line]) -> dict:
+def _base_meta(doc_id: str | None, title: str, number, source: str, lines: list[Line]) -> dict:
     return {"id": doc_id, "title": title, "doc_number": str(number) if number else None,
             "issuer": None, "date": None, "published": None, "type": doc_type(title, number),
             "source": source, "source_lines": [lines[0].number, lines[-1].number]}
@@ -142,27 +152,69 @@ def _ordered_meta(meta: dict) -> dict:
 
 # --- recipe: one document --------------------------------------------------------------
 
+# the 文种 a title ends with (possibly followed by a bracketed subtitle: （2027—2029年）)
+DOCUMENT_KINDS = ("实施意见", "指导意见", "意见", "通知", "通告", "通报", "公告", "决定", "批复", "函", "报告",
+                  "方案", "规划", "计划", "办法", "规定", "细则", "条例", "规则", "清单", "名录", "任务", "要点",
+                  "纲要", "指南", "记事", "目录")
+_TITLE_END = re.compile(f"(?:{'|'.join(DOCUMENT_KINDS)})(?:[（(][^（）()]*[）)])?$")
+# （2027年1月15日宁波市人民政府令第275号公布）: a regulation's promulgation note
+_PROMULGATION = re.compile(r"^[（(](?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<by>.*?)(?P<number>(?:市)?政府令第\d+号)(?:公布)?[）)]$")
+
+
+def _masthead_run(lines: list[Line], i: int) -> int | None:
+    """Where a masthead that starts at line i ends (exclusive): one line ending in 文件, or
+    the issuers of a joint document on lines of their own followed by 文件."""
+    j = i
+    while j < len(lines) and j - i < 6:
+        text = clean_inline(re.sub(r"^#+\s*", "", lines[j].text))
+        if not text or len(text) > 40 or cjk.ends_sentence(text) or cjk.parse_doc_number(text):
+            return None
+        if text.endswith("文件"):
+            return j + 1
+        j += 1
+    return None
+
+
 def _read_head(lines: list[Line]) -> tuple[dict, int]:
-    """Masthead, doc number and title at the top; returns them and where the body starts."""
-    head = {"masthead": None, "doc_number": None, "title_parts": []}
+    """Masthead, document number, title (over one line or several) and a promulgation
+    note at the top; returns them and where the body starts: at the recipients line, the
+    first sentence or heading, or the first line after a complete title."""
+    head: dict = {"masthead": None, "doc_number": None, "title_parts": [], "published": None}
     i = 0
     while i < len(lines):
         text = clean_inline(re.sub(r"^#+\s*", "", lines[i].text))
         if not text:
             i += 1
             continue
+        if head["masthead"] is None and not head["title_parts"] and head["doc_number"] is None:
+            end = _masthead_run(lines, i)
+            if end is not None:
+                names = [clean_inline(re.sub(r"^#+\s*", "", l.text)) for l in lines[i:end]]
+                names = [n for n in names if n]
+                head["masthead"] = names[0] if len(names) == 1 else " ".join(names[:-1]) + names[-1]
+                i = end
+                continue
         number = cjk.parse_doc_number(text)
-        if number is not None:
+        promulgation = _PROMULGATION.match(text) if head["title_parts"] else None
+        if number is not None and head["doc_number"] is None:
             head["doc_number"] = number
-        elif text.endswith("文件") and not head["title_parts"] and len(text) <= 20:
-            head["masthead"] = text
-        elif (text.endswith(("：", ":")) or cjk.ends_sentence(text) or cjk.heading_level(text)
-              or (head["title_parts"] and head["doc_number"] is not None)):
+        elif promulgation:
+            head["doc_number"] = cjk.parse_doc_number(promulgation["number"])
+            head["published"] = cjk.cn_date(promulgation["date"])
+        elif text.endswith(("：", ":")) or cjk.ends_sentence(text) or cjk.heading_level(text) \
+                or cjk.ARTICLE_RE.match(text) or _title_complete(head, text):
             break
         else:
             head["title_parts"].append(text)
         i += 1
     return head, i
+
+
+def _title_complete(head: dict, text: str) -> bool:
+    """The title read so far ends with its 文种 (and a number may follow, or a bracketed
+    subtitle): a further plain line starts the body."""
+    title = "".join(head["title_parts"])
+    return bool(title) and bool(_TITLE_END.search(title)) and not text.startswith(("（", "("))
 
 
 def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: Report) -> list[Draft]:
@@ -174,11 +226,13 @@ def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: 
     number = head["doc_number"]
     body = lines[start:]
     nodes = NodeBuilder(report, known_titles(title, body)).build(body)
-    meta = _base_meta(catalogue.doc_id(number, source, f"doc-{Path(source).stem[:3]}"),
-                      title, number, source, lines)
+    meta = _base_meta(None, title, number, source, lines)
     if head["masthead"]:
         meta["masthead"] = head["masthead"]
+    if head["published"]:
+        meta["published"] = head["published"]
     _fill_dates_and_issuer(meta, nodes, catalogue, number)
+    meta["id"] = catalogue.doc_id(number, source, title, meta["date"] or meta["published"])
     return [Draft(_ordered_meta(meta), nodes)]
 
 
@@ -475,8 +529,8 @@ def _gazette_item(segment: list[Line], entry: TocEntry, source: str, catalogue: 
         break
     nodes = NodeBuilder(report, known_titles(title, rest)).build(rest)
     fallback = {"记事": "chronicle", "目录": "document-list"}.get(doc_type(title, number), "item")
-    meta = _base_meta(catalogue.doc_id(number, source, f"{fallback}-{entry.page}"),
-                      title, number, source, segment)
+    doc_id = ids.number_id(catalogue.slug(number.prefix), number) if number else f"{fallback}-{entry.page}"
+    meta = _base_meta(doc_id, title, number, source, segment)
     meta["gazette_page"] = entry.page
     if meta["type"] in ("记事", "目录"):
         meta["id"] = catalogue.source_ids.get(f"{source}#{meta['type']}", meta["id"])
@@ -554,9 +608,33 @@ def draft_markdown(draft: Draft) -> str:
 
 # --- entry point ----------------------------------------------------------------------------
 
+_BREAK = re.compile(r"<br\s*/?>", re.I)
+_ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
+
+
+def clean_lines(lines: list[Line], report: Report) -> list[Line]:
+    """Input hygiene before anything is read: HTML paragraphs and line breaks outside
+    tables become lines of their own (numbered as the line they came from), entities are
+    decoded, trailing spaces (no-break ones too) dropped. CRLF and a BOM are gone already."""
+    out: list[Line] = []
+    for line in lines:
+        text = line.text
+        if "\t" in text or "<table" in text:   # a table row: its cells, empty ones too, stay as printed
+            out.append(line)
+            continue
+        if "&" in text:
+            text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
+        if "<p>" in text or _BREAK.search(text):
+            report.count("HTML fragments converted")
+            out.extend(Line(line.number, seg) for piece in _BREAK.split(text) for seg in p_segments(piece))
+        else:
+            out.append(Line(line.number, text.rstrip()))
+    return out
+
+
 def import_source(path: Path, catalogue: Catalogue, root: Path | None = None) -> ImportResult:
-    lines = read_lines(path, root)
     report = Report()
+    lines = clean_lines(read_lines(path, root), report)
     try:
         if is_gazette(lines):
             drafts = import_gazette(lines, path.name, catalogue, report)
@@ -590,9 +668,11 @@ def write_drafts(result: ImportResult, out_dir: Path, root: Path | None = None) 
     written = []
     for draft in result.drafts:
         path = out_dir / f"{draft.meta['id']}.md"
-        partial = path.with_name(f".{path.name}.partial")
-        partial.write_text(draft_markdown(draft), encoding="utf-8")
-        os.replace(partial, path)
+        text = draft_markdown(draft)
+        if not path.exists() or path.read_text(encoding="utf-8") != text:   # an unchanged file keeps its time
+            partial = path.with_name(f".{path.name}.partial")
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, path)
         written.append(path)
     return written
 

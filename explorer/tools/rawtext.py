@@ -270,18 +270,24 @@ def _normalise_row(cells: list[str], width: int) -> list[str]:
     return cells + [""] * (width - len(cells))
 
 
+_CUT_AFTER_COMMA = re.compile(r"[，,][^，,、]{0,2}$")
+
+
 def _looks_like_heading(text: str) -> int | None:
     level = cjk.heading_level(text)
     if level is None:
         return None
     if len(text) > 60 or re.search("[。！？；]", text.rstrip("。")):
         return None
+    if _CUT_AFTER_COMMA.search(text):
+        return None   # a sentence a page break cut: (三)支持厦门市…高质量发展,发
+
     if text.endswith("。") and len(text) > 30:
         return None
     return level
 
 
-_DATE_ONLY = re.compile(r"^\s*\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*$")
+_DATE_ONLY = cjk.DATE_LINE_RE
 _CLAUSE_ONLY = re.compile(r"^[（(]牵头单位[:：].*[）)]$")
 _RUN_ON_ITEMS = re.compile(r"(?<=[。；])\s+(?=\d{1,2}[.．](?!\d))")
 
@@ -363,7 +369,7 @@ class NodeBuilder:
                 i = self._table(items, i, nodes)
             else:
                 i = self._text(items, i, nodes)
-        nodes = self._join_page_breaks(nodes)
+        nodes = self._join_page_breaks(_items_in_articles(nodes))
         return self._group_boxes(nodes)
 
     # tables ---------------------------------------------------------------------------
@@ -578,6 +584,25 @@ def _box_item(box: Box, node: Paragraph) -> bool:
     return bool(first and cjk.heading_level(first.text) == 4 and cjk.heading_level(node.text) == 4)
 
 
+_CHAPTER = re.compile(r"^第[一二三四五六七八九十百零〇]+[章节]")
+
+
+def _items_in_articles(nodes: list) -> list:
+    """Enumerated items inside an article (第八条 …：（一）…（八）…) are paragraphs of that
+    article, not headings; a chapter or section heading (第二章) ends the article."""
+    out, in_article = [], False
+    for node in nodes:
+        if isinstance(node, Paragraph) and cjk.ARTICLE_RE.match(node.text):
+            in_article = True
+        elif isinstance(node, Heading):
+            if in_article and (cjk.heading_level(node.text) or 0) >= 3 and not _CHAPTER.match(node.text):
+                node = Paragraph(node.line, node.text)
+            else:
+                in_article = False
+        out.append(node)
+    return out
+
+
 def _continues(prev: str, nxt: str) -> bool:
     """True when nxt is the rest of a paragraph that a page break cut after prev."""
     if cjk.ends_sentence(prev) or len(cjk.squeeze(prev)) < 12 or _is_box_title(prev):
@@ -589,8 +614,9 @@ def _continues(prev: str, nxt: str) -> bool:
     return True
 
 
+# who signs: a body's name (国务院, 商务部办公厅, 宁波市发展和改革委员会), or 市长 and a name
 _SIGNATORY = re.compile(
-    r"^(宁波市人民政府(办公厅)?|宁波市[\u4e00-\u9fff]{2,12}(委员会|局|厅|办公室)|市长\s*\S{2,4})$")
+    r"^([\u4e00-\u9fff（）]{1,30}(人民政府|政府|办公厅|办公室|委员会|国务院|总局|部|委|局|厅|署|院|行|办)|市长\s*\S{2,4})$")
 
 
 def _is_signatory(text: str) -> bool:

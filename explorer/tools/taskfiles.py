@@ -22,7 +22,6 @@ from . import GENERATED
 _TABLES = MarkdownIt("commonmark").enable("table")
 LEADER_RE = re.compile(r"^(?P<domain>.+?)（牵头市领导：(?P<leader>[^）]+)）$")
 SCOPE_RE = re.compile(r"（适用范围：(?P<scope>[^（）]*(?:（[^）]*）[^（）]*)*)）$")
-CLAUSE_RE = re.compile(r"[（(]牵头单位[:：]")
 GROUP_TAIL = re.compile(r"^(?P<agency>.+?)及(?P<group>其他.+部门)$")
 
 
@@ -36,6 +35,7 @@ class TaskRow:
     leader: str | None = None
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
+    guide: list[str] = field(default_factory=list)
     scope: str | None = None
     section: str | None = None     # offshore-trade: the （一）… heading
     line: int | None = None
@@ -134,32 +134,104 @@ def _balanced_clause(text: str, start: int) -> int:
     return len(text)
 
 
+# The forms of a responsibility clause, as documents write them inside brackets; each
+# gives the names of its roles (lead, support, guide). FIRST_LEADS: the document's own
+# rule that of agencies listed as responsible the first leads (列第一位者为牵头单位).
+_AND = r"[，,；;]\s*"
+_CLAUSE_FORMS = [
+    re.compile(r"^牵头单位[:：](?P<lead>[^；;]*?)(?:[；;]\s*配合单位[:：](?P<support>.*?))?[。.]?$"),
+    re.compile(rf"^(?P<guide>[^，,；;]+?)指导{_AND}(?P<lead>.+?)负责(?:落实|实施)?[。.]?$"),
+    re.compile(rf"^(?P<lead>[^，,；;]+?)牵头(?:{_AND}(?P<support>.+?)(?:参与|配合|参加))?[。.]?$"),
+    re.compile(r"^(?P<shared>.+?)按职责分工负责[。.]?$"),
+    re.compile(r"^(?P<responsible>.+?)负责(?:落实)?[。.]?(?P<rule>\s*列第一位者为牵头单位[，,]?\s*下同[。.]?)?$"),
+]
+FIRST_LEADS = re.compile(r"列第一位者为牵头单位")
+
+
+@dataclass
+class Clause:
+    start: int                     # in the line: where the bracket opens
+    end: int                       # and closes (exclusive)
+    lead: list[str]
+    support: list[str] = field(default_factory=list)
+    guide: list[str] = field(default_factory=list)
+    sets_first_leads: bool = False  # the clause states the rule for the rest of the document
+
+
+def read_clause(inner: str, first_leads: bool) -> Clause | None:
+    """The roles a bracketed clause gives, or None when it is not a responsibility clause."""
+    inner = inner.strip()
+    for form in _CLAUSE_FORMS:
+        match = form.match(inner)
+        if not match:
+            continue
+        roles = {k: v for k, v in match.groupdict().items() if v}
+        if "shared" in roles:                    # 按职责分工负责: each leads its own part
+            return Clause(0, 0, split_agencies(roles["shared"]))
+        if "responsible" in roles:
+            names = split_agencies(roles["responsible"])
+            rule = bool(roles.get("rule")) or first_leads
+            if not names or any(len(n) > 30 for n in names):
+                return None
+            if rule:
+                return Clause(0, 0, names[:1], names[1:], sets_first_leads=bool(roles.get("rule")))
+            return Clause(0, 0, names)
+        clause = Clause(0, 0, split_agencies(roles.get("lead", "")), split_agencies(roles.get("support", "")),
+                        split_agencies(roles.get("guide", "")))
+        if clause.lead or clause.guide:
+            return clause
+    return None
+
+
+def find_clauses(text: str, first_leads: bool) -> list[Clause]:
+    """The responsibility clauses in a line, in order."""
+    found = []
+    position = 0
+    while True:
+        start = min((p for p in (text.find("（", position), text.find("(", position)) if p >= 0), default=-1)
+        if start < 0:
+            return found
+        end = _balanced_clause(text, start)
+        clause = read_clause(text[start + 1:end - 1], first_leads)
+        if clause is not None:
+            clause.start, clause.end = start, end
+            first_leads = first_leads or clause.sets_first_leads
+            found.append(clause)
+        position = end if clause is not None else start + 1
+
+
+def has_clauses(markdown: str) -> bool:
+    """Whether a document body carries responsibility clauses (it can be a collection)."""
+    return bool(clause_tasks(markdown))
+
+
 def clause_tasks(markdown: str) -> list[TaskRow]:
-    """One task per （牵头单位：…；配合单位：…） clause, with the sentences before it."""
+    """One task per responsibility clause, with the sentences it closes: from the start
+    of the paragraph, or the end of the clause before it in the same paragraph."""
     rows: list[TaskRow] = []
-    section = None
+    chapter = section = None
+    first_leads = False
     for n, line in enumerate(markdown.split("\n"), start=1):
         text = unescape(line.strip())
-        if not text or text.startswith("#"):
+        heading = re.sub(r"^#+\s*", "", text)
+        if heading != text and cjk.heading_level(heading) == 2:
+            chapter, section = heading, None   # 一、…: the domain of clauses outside a （一）
+            continue
+        if not text or text.startswith(("#", ":::", "|")):
             continue
         if cjk.heading_level(text) == 3:
             # the section's name is its lead sentence: （四）持续优化贸易金融服务
             section = text.split("。", 1)[0]
-        if not CLAUSE_RE.search(text):
-            continue
         position = 0
-        part = 0
-        for match in CLAUSE_RE.finditer(text):
-            end = _balanced_clause(text, match.start())
-            clause = text[match.start() + 1:end - 1]
-            body = text[position:match.start()]
-            lead_text, _, support_text = clause.partition("；")
-            part += 1
+        for clause in find_clauses(text, first_leads):
+            first_leads = first_leads or clause.sets_first_leads
+            body = text[position:clause.start].lstrip("，,；; ")
+            position = clause.end
+            if not body:
+                continue   # a clause that closes nothing (a list of names in brackets)
             rows.append(TaskRow(
-                number=len(rows) + 1, text=body, domain=section or "", section=section,
-                anchor="", lead=split_agencies(re.sub(r"^牵头单位[:：]", "", lead_text)),
-                support=split_agencies(re.sub(r"^配合单位[:：]", "", support_text)), line=n))
-            position = end
+                number=len(rows) + 1, text=body, domain=section or chapter or "", section=section, anchor="",
+                lead=clause.lead, support=clause.support, guide=clause.guide, line=n))
     return rows
 
 
@@ -204,6 +276,8 @@ def collection_yaml(collection: Collection, rows: list[TaskRow]) -> str:
             item["lead"] = row.lead
         if row.support:
             item["support"] = row.support
+        if row.guide:
+            item["guide"] = row.guide
         if row.anchor:
             item["anchor"] = row.anchor
         items.append(item)

@@ -54,9 +54,8 @@ function urlFilters(form, rows, count, matches) {
     const filtering = want.agency || want.domain || want.flagged || want.scope;
     if (row.dataset.gap) return !filtering;
     if (want.agency) {
-      const lead = words(row.dataset.lead).includes(want.agency);
-      const support = words(row.dataset.support).includes(want.agency);
-      if (want.role === "lead" ? !lead : want.role === "support" ? !support : !(lead || support)) return false;
+      const has = (role) => words(row.dataset[role]).includes(want.agency);
+      if (want.role ? !has(want.role) : !(has("lead") || has("support") || has("guide"))) return false;
     } else if (want.role) {
       return false;  // a role without an agency selects nothing meaningful; show none
     }
