@@ -161,6 +161,9 @@ _TITLE_END = re.compile(f"(?:{'|'.join(DOCUMENT_KINDS)})(?:[（(][^（）()]*[�
 _PROMULGATION = re.compile(r"^[（(](?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<by>.*?)(?P<number>(?:市)?政府令第\d+号)(?:公布)?[）)]$")
 
 
+_SUBTITLE = re.compile(r"^[（(][^（）()。，；：]{2,30}[）)]$")
+
+
 def _masthead_run(lines: list[Line], i: int) -> int | None:
     """Where a masthead that starts at line i ends (exclusive): one line ending in 文件, or
     the issuers of a joint document on lines of their own followed by 文件."""
@@ -201,6 +204,8 @@ def _read_head(lines: list[Line]) -> tuple[dict, int]:
         elif promulgation:
             head["doc_number"] = cjk.parse_doc_number(promulgation["number"])
             head["published"] = cjk.cn_date(promulgation["date"])
+        elif head["title_parts"] and _SUBTITLE.match(text):
+            head["title_parts"].append(text)   # （2027—2029年）, printed under the title
         elif text.endswith(("：", ":")) or cjk.ends_sentence(text) or cjk.heading_level(text) \
                 or cjk.ARTICLE_RE.match(text) or _title_complete(head, text):
             break
@@ -626,7 +631,9 @@ def clean_lines(lines: list[Line], report: Report) -> list[Line]:
             text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)
         if "<p>" in text or _BREAK.search(text):
             report.count("HTML fragments converted")
-            out.extend(Line(line.number, seg) for piece in _BREAK.split(text) for seg in p_segments(piece))
+            segments = p_segments(text) if "<p>" in text else [text]
+            out.extend(Line(line.number, piece.strip()) for seg in segments for piece in _BREAK.split(seg)
+                       if piece.strip())
         else:
             out.append(Line(line.number, text.rstrip()))
     return out

@@ -90,7 +90,7 @@ class Report:
 
 _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _BOLD_ONLY = re.compile(r"^\s*<b>(.*?)</b>\s*$")
-_P_SEGMENT = re.compile(r"<p>(.*?)</p>", re.S)
+_P_TAG = re.compile(r"</?p>")
 _HR = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
@@ -204,7 +204,8 @@ def p_segments(text: str) -> list[str]:
     """The paragraphs of a cell written as <p>a</p> <p>b</p>; plain text is one."""
     if "<p>" not in text:
         return [text] if text.strip() else []
-    return [seg for seg in (s.strip() for s in _P_SEGMENT.findall(text)) if seg]
+    # split at every <p> and </p>: text outside a pair (an unclosed <p>) is kept too
+    return [seg for seg in (s.strip() for s in _P_TAG.split(text)) if seg]
 
 
 # --- the builder: lines -> nodes -------------------------------------------------------
