@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test serve clean golden import check chromium java bench lock
+.PHONY: site test serve clean golden import check chromium java bench lock add
 
 site: $(VENV)/.runtime
 	$(PY) build.py build
@@ -49,6 +49,10 @@ check: $(VENV)/.runtime
 
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
+
+# Add raw texts: make add FILES="a.txt b.txt" (copies, registers, imports, proposes entries).
+add: $(VENV)/.runtime
+	$(PY) build.py add $(FILES)
 
 # Re-import every raw source into content/documents/ (reviewed files are overwritten).
 import: $(VENV)/.runtime
