@@ -3,6 +3,9 @@ root ending in .html (or a file name); pages link to each other with relative_ur
 so the site works from file:// and under any sub-path."""
 from __future__ import annotations
 
+import re
+
+from .errors import ContentError, ContentErrors
 from .model import Agency, Collection, Document, SourceText, Task
 
 HOME = "index.html"
@@ -57,3 +60,17 @@ def coverage_url(collection: Collection) -> str:
 def domain_url(collection: Collection, index: int) -> str:
     """Page of the index-th (1-based) domain of a collection."""
     return f"tasks/{collection.id}/domain-{index}.html"
+
+
+SITE_URL_RE = re.compile(r"https?://[^\s<>\"'\\]+")
+
+
+def published_url(value: str | None) -> str | None:
+    """SITE_URL as https://host/sub-path/ (ending in /), or None when not configured."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    if not SITE_URL_RE.fullmatch(value):
+        raise ContentErrors([ContentError("SITE_URL", None, f"must be an http:// or https:// address without spaces "
+                                                            f"or quotes, not {value!r}")])
+    return value.rstrip("/") + "/"
