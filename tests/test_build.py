@@ -153,3 +153,17 @@ def test_build_prints_a_summary(root, tmp_path):
     assert re.search(r"built \d+ pages \(72 agencies, 26 documents, 511 tasks, \d top-level\)", result.stdout)
     assert "0 warnings" in result.stdout
     assert "load" in result.stdout and "render" in result.stdout
+
+
+def test_seed_import_defects_are_gone(built_site):
+    """A sentence cut by a page break inside a list item is not a heading; the items of
+    an article are not headings; documents that state no issuer, date or number say so."""
+    nine = (built_site / "documents" / "nine-cities-task-list.html").read_text(encoding="utf-8")
+    assert "(三)支持厦门市融入和服务福建全方位推动高质量发展,发挥地方特色优势" in nine
+    assert not re.search(r"<h\d[^>]*>\(三\)支持厦门市", nine)
+    regulation = (built_site / "documents" / "zfl-260.html").read_text(encoding="utf-8")
+    article = regulation.split('id="article-8"')[1].split('id="article-9"')[0]
+    assert "(八)执行政府非税收入管理的其他有关规定。" in article and "<h3" not in article
+    for doc_id in ("national-pilot-work-plan", "nine-cities-task-list"):
+        page = (built_site / "documents" / f"{doc_id}.html").read_text(encoding="utf-8")
+        assert "<dd>原文未载明发文字号、发文机关、成文日期</dd>" in page
