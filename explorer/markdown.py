@@ -50,6 +50,7 @@ class RenderEnv:
     autolink: Callable[[str], list[tuple[int, int, str, str, str]]] | None = None
     mentions: set[str] = field(default_factory=set)                        # agency ids
     sections: list = field(default_factory=list)                           # see _sections()
+    articles: list = field(default_factory=list)                           # see _articles()
     counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
                                                             "rows": 0, "boxes": 0})
 
@@ -334,6 +335,7 @@ def render_body(markdown: str, env: RenderEnv) -> str:
     state = {"render": env}
     tokens = _MD.parse(markdown, state)
     env.sections = _sections(tokens)
+    env.articles = _articles(tokens)
     return _MD.renderer.render(tokens, _MD.options, state)
 
 
@@ -350,6 +352,21 @@ def _sections(tokens: list[Token]) -> list[tuple[str | None, str, list[tuple[str
         elif token.type == "inline" and tokens[i - 1].type != "heading_open":
             sections[-1][2].append((_inline_text(token), in_table))
     return [s for s in sections if s[2] or s[1]]
+
+
+def _articles(tokens: list[Token]) -> list[tuple[str, str, str]]:
+    """(anchor, 第八条, text) per article: its paragraph and those after it, up to the next
+    article or heading, so a search for 第八条 can open the article itself."""
+    articles: list[tuple[str, str, list[str]]] = []
+    for i, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.attrGet("class") == "article":
+            label = cjk.ARTICLE_RE.match(tokens[i + 1].content).group(0)
+            articles.append((str(token.attrGet("id")), label, []))
+        elif token.type == "heading_open":
+            articles.append(("", "", []))   # a heading ends the article before it
+        elif token.type == "inline" and articles and articles[-1][0] and tokens[i - 1].type != "heading_open":
+            articles[-1][2].append(_inline_text(token))
+    return [(anchor, label, "\n".join(texts)) for anchor, label, texts in articles if anchor]
 
 
 def section_texts(sections, skip_tables: bool = False) -> list[tuple[str | None, str, str]]:

@@ -66,6 +66,7 @@ class Document:
     links_to: set[str] = field(default_factory=set)                     # document ids
     mentions: set[str] = field(default_factory=set)                     # agency ids named in the text
     sections: list = field(default_factory=list, repr=False)   # text per section, for search
+    articles: list = field(default_factory=list, repr=False)   # (anchor, 第八条, text), for search
     # derived from the forward references of every document (relations.py)
     cited_by: list["Document"] = field(default_factory=list, repr=False)
 

@@ -31,7 +31,7 @@ FIELDS = {"title": ("t", 10), "number": ("n", 10), "agency": ("a", 5), "domain":
 KINDS = {"document": ("d", "文件"), "task": ("t", "任务"), "agency": ("a", "单位")}
 # a store row: these fields in this order (keywords only where there are some); the
 # page reads the layout from the index too
-STORE_LAYOUT = ("kind", "title", "url", "body", "extra", "keywords")
+STORE_LAYOUT = ("kind", "title", "url", "body", "extra", "keywords", "agencies")
 # the kinds whose keywords are exact keys, like a title: a document's number, an agency's names
 KEYWORD_KEYS = ("document", "agency")
 
@@ -65,6 +65,7 @@ class Entry:
     domain: str = ""
     collection: str = ""
     parent: int = -1    # a section: the position of its document's first entry
+    agencies: str = ""  # a task: every spelling of the agencies that lead, support or guide it
 
 
 def entries(site: Site) -> list[Entry]:
@@ -83,12 +84,18 @@ def entries(site: Site) -> list[Entry]:
                     out.append(Entry("document", doc.title, url, "", domain=doc.type,
                                      number=str(doc.doc_number) if doc.doc_number else ""))
                 out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head))
+        if doc.articles and len(out) == head:
+            out.append(Entry("document", doc.title, url, "", domain=doc.type,
+                             number=str(doc.doc_number) if doc.doc_number else ""))
+        for anchor, label, text in doc.articles:   # 第八条 opens the article, not its chapter
+            out.append(Entry("document", label, f"{url}#{anchor}", text, parent=head))
     for collection in site.collections.values():
         for task in collection.tasks:
             names = " ".join(n for a in task.lead + task.support + task.guide for n in a.spellings)
             domain = f"{task.domain} {task.leader}" if task.leader else task.domain
             out.append(Entry("task", f"{collection.title} 第{task.number}项", urls.url_for(task), task.text,
-                             number=str(task.number), agency=names, domain=domain, collection=collection.id))
+                             number=str(task.number), agency=names, domain=domain, collection=collection.id,
+                             agencies=names))
     for agency in site.agencies.values():
         names = " ".join([*agency.spellings, agency.full_name or ""])
         summary = f"{agency.full_name or agency.name}（{agency.category}）：牵头{len(agency.lead)}项，配合{len(agency.support)}项"
@@ -110,14 +117,15 @@ def build_index(items: list[Entry]) -> dict:
 def store(items: list[Entry]) -> list[list]:
     """Per entry, in STORE_LAYOUT: kind, title, url (site-root-relative), text for
     snippets, extra (the collection of a task, or the position of the document a section
-    belongs to), and the keywords (number, agency names) an entry is found by."""
+    belongs to), the keywords (number, agency names) an entry is found by, and a task's
+    agencies (a query that names one ranks that agency's tasks first)."""
     rows = []
     for i in items:
-        row = [KINDS[i.kind][0], i.title, i.url, i.body, i.collection or i.parent]
         keywords = " ".join(k for k in (i.number if i.kind == "document" else "", i.agency,
                                          i.domain if i.kind == "task" else "") if k)
-        if keywords:
-            row.append(keywords)
+        row = [KINDS[i.kind][0], i.title, i.url, i.body, i.collection or i.parent, keywords, i.agencies]
+        while row[-1] == "":   # the optional fields at the end are left out when empty
+            row.pop()
         rows.append(row)
     return rows
 

@@ -108,6 +108,7 @@ def resolve(site: Site) -> list[ContentError]:
     for doc_id, body in bodies.items():
         doc, env = site.documents[doc_id], body.env
         doc.html, doc.toc, doc.anchors, doc.sections = body.html, env.toc, env.anchors, env.sections
+        doc.articles = env.articles
         doc.links_to, doc.mentions = set(env.links_to), set(env.mentions)
         problems.extend(env.errors)
     for body in bodies.values():

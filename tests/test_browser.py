@@ -1,4 +1,6 @@
 """End to end in headless Chromium, opened from file:// with no server."""
+import re
+
 import pytest
 
 
@@ -85,8 +87,10 @@ def test_task_filters_work_from_file_url_and_stay_in_the_url(page, built_site):
 
 
 def _results(page):
+    """The result links, without the ?hl= that asks the opened page to highlight the query."""
     page.wait_for_selector("#search-results[data-ready=true]")
-    return page.eval_on_selector_all("#search-results a", "links => links.map(a => a.getAttribute('href'))")
+    links = page.eval_on_selector_all("#search-results a.result", "links => links.map(a => a.getAttribute('href'))")
+    return [re.sub(r"\?hl=[^#]*", "", link) for link in links]
 
 
 @pytest.mark.parametrize("query, expected, top", [
@@ -127,7 +131,69 @@ def test_header_box_shows_results_without_leaving_the_page(page, built_site):
     with page.expect_navigation():
         page.keyboard.press("Enter")
     assert page.url.split("#")[0].endswith(target.split("#")[0].replace("../", ""))
+    assert "?hl=%E4%BF%9D%E7%A8%8E%E7%BB%B4%E4%BF%AE" in page.url
     assert page.errors == [] and _outside(page, built_site) == []
+
+
+def test_the_header_box_waits_for_an_input_method_and_closes_on_escape_or_a_click_outside(page, built_site):
+    page.goto((built_site / "documents" / "zfl-260.html").as_uri())
+    box = page.locator("#search-suggestions")
+    page.focus("#site-search-input")
+    # an input method composing 跨境 from kuajing: the Latin letters are not a query
+    page.evaluate("""() => {
+      const input = document.getElementById("site-search-input");
+      input.dispatchEvent(new CompositionEvent("compositionstart"));
+      input.value = "kuajing";
+      input.dispatchEvent(new InputEvent("input", {isComposing: true, data: "kuajing"}));
+    }""")
+    page.wait_for_timeout(300)
+    assert box.is_hidden()
+    page.evaluate("""() => {
+      const input = document.getElementById("site-search-input");
+      input.value = "跨境";
+      input.dispatchEvent(new CompositionEvent("compositionend", {data: "跨境"}));
+    }""")
+    page.wait_for_selector("#search-suggestions a.result")
+    assert "没有找到结果" not in box.inner_text()
+    page.keyboard.press("Escape")
+    assert box.is_hidden()
+    page.keyboard.type("电商")
+    page.wait_for_selector("#search-suggestions a.result")
+    for _ in range(12):   # past the last item: the selected one is scrolled into view
+        page.keyboard.press("ArrowDown")
+    selected = page.locator("#search-suggestions [aria-selected=true]")
+    assert selected.count() == 1 and selected.evaluate(
+        "a => { const r = a.getBoundingClientRect(), b = a.parentElement.getBoundingClientRect();"
+        " return r.top >= b.top - 1 && r.bottom <= b.bottom + 1; }")
+    page.locator("h1").click()
+    assert box.is_hidden()
+    assert page.errors == []
+
+
+def test_a_result_opens_its_page_with_the_words_highlighted_and_a_way_to_clear_them(page, built_site):
+    page.goto((built_site / "search.html").as_uri() + "?q=" + "%E7%AC%AC%E5%85%AB%E6%9D%A1")   # 第八条
+    links = _results(page)
+    assert links[0] == "documents/zfl-260.html#article-8"
+    page.locator("#search-results a.result").first.click()
+    page.wait_for_url("**/zfl-260.html?hl=*#article-8")
+    marks = page.locator("main mark.search-hit")
+    assert marks.count() >= 1 and marks.first.inner_text() == "第八条"
+    assert page.locator("#article-8").is_visible()
+    page.get_by_role("button", name="清除高亮").click()
+    assert page.locator("main mark.search-hit").count() == 0 and "hl=" not in page.url
+    assert page.url.endswith("zfl-260.html#article-8")
+    assert page.errors == [] and _outside(page, built_site) == []
+
+
+def test_a_typo_offers_the_name_one_character_off(page, built_site):
+    page.goto((built_site / "search.html").as_uri() + "?q=%E5%B8%82%E4%BA%BA%E8%AE%BE%E5%B1%80")   # 市人设局
+    _results(page)
+    hint = page.locator(".did-you-mean a")
+    assert hint.first.inner_text() == "市人社局"
+    hint.first.click()
+    links = _results(page)
+    assert links[0] == "agencies/human-resources.html"
+    assert page.errors == []
 
 
 def test_print_layout_hides_navigation_and_keeps_tables_whole(browser, built_site):

@@ -46,6 +46,7 @@
     const entries = data.store.map((row, position) => {
       const [kind, title, url, body, extra] = [row[at.kind], row[at.title], row[at.url], row[at.body], row[at.extra]];
       const keywords = row[at.keywords] || "";
+      const agencies = row[at.agencies] || "";
       const parent = typeof extra === "number" && extra >= 0 ? data.store[extra] : null;
       const fullTitle = parent ? parent[at.title] + " · " + title : title;
       // exact keys: a document's title and number, an agency's names
@@ -55,6 +56,7 @@
         position, kind, kindName: data.kinds[kind], title: fullTitle, url, body,
         collection: typeof extra === "string" ? extra : "",
         keys: new Set(keys.filter(Boolean).map((k) => squeeze(normalize(k)))),
+        agencyKeys: new Set(agencies.split(" ").filter(Boolean).map((k) => squeeze(normalize(k)))),
         titleText: squeeze(normalize(fullTitle)),
         text: squeeze(normalize(fullTitle + "\n" + body + "\n" + keywords)),
         bodyLength: body.length,
@@ -92,6 +94,7 @@
       if (filter.collection && entry.collection !== filter.collection) continue;
       let tier = 0;
       if (entry.keys.has(phrase)) tier = 4;
+      else if (entry.agencyKeys.has(phrase)) tier = 3.75;   // a task of the agency the query names
       else if (entry.titleText.includes(phrase) || [...entry.keys].some((k) => k.includes(phrase))) tier = 3.5;
       else if (entry.text.includes(phrase)) tier = 3;
       else if (words.every((w) => entry.text.includes(w))) tier = 2.5;
@@ -109,10 +112,38 @@
     }
     results.sort((a, b) => b.tier - a.tier || b.score - a.score || a.entry.position - b.entry.position);
     return results.map(({ entry, tier, score }) => ({
-      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title,
+      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query,
       url: entry.url, collection: entry.collection, tier: Math.floor(tier), score,
       snippet: snippet(entry.body, words, tokens),
     }));
+  }
+
+  // Names one character off the query (市人设局 -> 市人社局): agency names and aliases,
+  // document titles and numbers, for a "did you mean" when the query is not one of them.
+  function suggest(data, query) {
+    const { entries } = prepare(data);
+    const phrase = squeeze(normalize(String(query).slice(0, MAX_QUERY)));
+    if ([...phrase].length < 3) return [];
+    const found = new Set();
+    for (const entry of entries) {
+      if (entry.keys.has(phrase)) return [];
+      for (const key of entry.keys) if (oneEditApart(phrase, key)) found.add(key);
+    }
+    return [...found].sort().slice(0, 3);
+  }
+
+  function oneEditApart(a, b) {
+    const x = [...a], y = [...b];
+    if (Math.abs(x.length - y.length) > 1) return false;
+    let i = 0, j = 0, edits = 0;
+    while (i < x.length && j < y.length) {
+      if (x[i] === y[j]) { i++; j++; continue; }
+      if (++edits > 1) return false;
+      if (x.length > y.length) i++;
+      else if (x.length < y.length) j++;
+      else { i++; j++; }
+    }
+    return edits + (x.length - i) + (y.length - j) === 1;
   }
 
   // A short piece of the body around the first match, with the spans to highlight.
@@ -172,11 +203,37 @@
     return loading;
   }
 
+  // The page a result opens highlights the words searched (site.js reads ?hl=).
+  function withHighlight(url, query) {
+    if (!query || !query.trim()) return url;
+    const [page, anchor] = url.split("#");
+    return page + "?hl=" + encodeURIComponent(query.trim()) + (anchor ? "#" + anchor : "");
+  }
+
+  // Whether some result has the query as written (else a "did you mean" may help).
+  const asWritten = (results) => results.some((r) => r.tier >= 3);
+
+  function suggestionLine(data, query, base) {
+    const names = suggest(data, query);
+    if (!names.length) return null;
+    const line = document.createElement("p");
+    line.className = "did-you-mean";
+    line.append("您是不是要找：");
+    names.forEach((name, i) => {
+      const link = document.createElement("a");
+      link.href = base + "search.html?q=" + encodeURIComponent(name);
+      link.textContent = name;
+      if (i) line.append("、");
+      line.append(link);
+    });
+    return line;
+  }
+
   // Result as DOM: <a> with a kind badge, the title and the snippet with <mark>s (all text).
   function resultLink(result, base) {
     const link = document.createElement("a");
     link.className = "result";
-    link.href = base + result.url;
+    link.href = base + withHighlight(result.url, result.query);
     const badge = document.createElement("span");
     badge.className = "badge badge-" + result.kind;
     badge.textContent = result.kindName;
@@ -223,10 +280,20 @@
       const all = options();
       selected = Math.max(-1, Math.min(n, all.length - 1));
       all.forEach((a, i) => a.setAttribute("aria-selected", String(i === selected)));
-      if (selected >= 0) input.setAttribute("aria-activedescendant", all[selected].id);
-      else input.removeAttribute("aria-activedescendant");
+      if (selected >= 0) {
+        input.setAttribute("aria-activedescendant", all[selected].id);
+        all[selected].scrollIntoView({ block: "nearest" });
+      } else input.removeAttribute("aria-activedescendant");
     }
-    input.addEventListener("input", () => {
+    function close() {
+      box.hidden = true;
+      input.setAttribute("aria-expanded", "false");
+    }
+    document.addEventListener("click", (e) => { if (!form.contains(e.target)) close(); });
+    // while an input method composes (kuajing -> 跨境), the letters are not the query
+    input.addEventListener("compositionend", () => input.dispatchEvent(new Event("input")));
+    input.addEventListener("input", (e) => {
+      if (e.isComposing) return;
       const query = input.value;
       loadIndex(base).then((data) => {
         if (input.value !== query) return;
@@ -247,6 +314,16 @@
           all.setAttribute("role", "option");
           all.href = base + "search.html?q=" + encodeURIComponent(query);
           all.textContent = results.length ? "查看全部结果" : "没有找到结果，查看搜索页";
+          const hint = asWritten(results) ? null : suggest(data, query)[0];
+          if (hint) {
+            const link = document.createElement("a");
+            link.className = "all-results";
+            link.id = "suggestion-typo";
+            link.setAttribute("role", "option");
+            link.href = base + "search.html?q=" + encodeURIComponent(hint);
+            link.textContent = "您是不是要找：" + hint;
+            box.append(link);
+          }
           box.append(all);
         }
         box.hidden = !query.trim();
@@ -256,7 +333,7 @@
     input.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); select(selected - 1); }
-      else if (e.key === "Escape") { box.hidden = true; input.setAttribute("aria-expanded", "false"); }
+      else if (e.key === "Escape") close();
     });
   }
 
@@ -289,6 +366,10 @@
           return item;
         }));
         count.textContent = q.trim() ? "找到 " + results.length + " 条结果" + (results.length > 50 ? "，显示前 50 条" : "") : "";
+        const old = document.querySelector(".did-you-mean");
+        if (old) old.remove();
+        const hint = q.trim() && !asWritten(results) ? suggestionLine(data, q, base) : null;
+        if (hint) count.after(hint);
         list.dataset.ready = "true";
       });
     }
@@ -301,7 +382,7 @@
     setupPage();
     setupResultsPage();
   }
-  const api = { normalize, tokenize, search, prepare };
+  const api = { normalize, tokenize, search, prepare, suggest };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.PolicySearch = api;
 })(typeof window !== "undefined" ? window : globalThis);

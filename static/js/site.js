@@ -89,3 +89,62 @@ function urlFilters(form, rows, count, matches) {
     }
   }
 })();
+
+// The words a search result was opened for (?hl=…), highlighted in the page's text, with
+// a button that clears them (and the parameter, so a shared link is clean).
+(function highlightSearchedWords() {
+  const query = new URLSearchParams(window.location.search).get("hl");
+  const main = document.getElementById("main");
+  if (!query || !main) return;
+  const words = [...new Set(query.normalize("NFKC").toLowerCase().split(/\s+/))]
+    .filter((w) => w.length >= 2).slice(0, 10).sort((a, b) => b.length - a.length);
+  if (!words.length) return;
+  const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  while (walker.nextNode()) nodes.push(walker.currentNode);
+  const marks = [];
+  for (const node of nodes) {
+    const text = node.data.toLowerCase();
+    const hits = [];
+    for (const word of words) {
+      for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + word.length)) {
+        if (!hits.some(([s, e]) => at < e && at + word.length > s)) hits.push([at, at + word.length]);
+      }
+    }
+    if (!hits.length) continue;
+    hits.sort((a, b) => a[0] - b[0]);
+    const parts = [];
+    let last = 0;
+    for (const [start, end] of hits) {
+      parts.push(document.createTextNode(node.data.slice(last, start)));
+      const mark = document.createElement("mark");
+      mark.className = "search-hit";
+      mark.textContent = node.data.slice(start, end);
+      parts.push(mark);
+      marks.push(mark);
+      last = end;
+    }
+    parts.push(document.createTextNode(node.data.slice(last)));
+    node.replaceWith(...parts);
+  }
+  if (!marks.length) return;
+  const bar = document.createElement("p");
+  bar.className = "search-hl";
+  bar.setAttribute("role", "status");
+  bar.append("已高亮搜索词“" + words.join(" ") + "”，共 " + marks.length + " 处 ");
+  const clear = document.createElement("button");
+  clear.type = "button";
+  clear.textContent = "清除高亮";
+  clear.addEventListener("click", () => {
+    for (const mark of marks) mark.replaceWith(document.createTextNode(mark.textContent));
+    main.normalize();
+    bar.remove();
+    const params = new URLSearchParams(window.location.search);
+    params.delete("hl");
+    const rest = params.toString();
+    history.replaceState(null, "", window.location.pathname + (rest ? "?" + rest : "") + window.location.hash);
+  });
+  bar.append(clear);
+  main.prepend(bar);
+  if (!window.location.hash) marks[0].scrollIntoView({ block: "center" });
+})();
