@@ -130,10 +130,24 @@ def store(items: list[Entry]) -> list[list]:
     return rows
 
 
+_HAN_CHAR = re.compile(f"[{cjk.HAN}]")
+
+
+def traditional_folds(items: list[Entry]) -> str:
+    """Traditional characters and the simplified ones the corpus writes, as pairs in one
+    string (電电當当…), from OpenCC's t2s conversion one character at a time, limited to
+    the characters the entries use: a reader who types 跨境電商 finds 跨境电商."""
+    import opencc   # only the index needs it
+    used = set(_HAN_CHAR.findall("".join(f"{i.title}{i.body}{i.number}{i.agency}{i.domain}" for i in items)))
+    candidates = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(candidates)).split("\n")
+    return "".join(t + s for t, s in zip(candidates, converted) if t != s and s in used)
+
+
 def search_script(site: Site) -> str:
     """The index and store as one script, loadable from file:// with a <script> tag."""
     items = entries(site)
-    payload = {"kinds": {code: name for code, name in KINDS.values()}, "layout": list(STORE_LAYOUT),
+    payload = {"fold": traditional_folds(items), "kinds": {code: name for code, name in KINDS.values()}, "layout": list(STORE_LAYOUT),
                "keyword_keys": [KINDS[k][0] for k in KEYWORD_KEYS],
                "index": build_index(items), "store": store(items)}
     data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

@@ -106,8 +106,10 @@ def test_recall_and_mrr_of_the_quality_set(answers):
         first = min((r for r in ranks if r), default=None)
         reciprocal.append(1 / first if first else 0)
     recall, mrr = found / total, sum(reciprocal) / len(reciprocal)
-    print(f"search quality: recall@10 {recall:.3f}, MRR {mrr:.3f} over {len(QUERIES)} queries")
-    assert recall >= 0.95 and mrr >= 0.93
+    first_fifty = sum(reciprocal[:50]) / 50   # the set as it stood before the queries added since
+    print(f"search quality: recall@10 {recall:.3f}, MRR {mrr:.3f} over {len(QUERIES)} queries "
+          f"(first 50: {first_fifty:.3f})")
+    assert recall >= 0.95 and mrr >= 0.92 and first_fifty >= 0.936
 
 
 def test_our_lunr_builder_serialises_exactly_as_lunr_py(root):
@@ -154,3 +156,12 @@ def test_an_agency_alias_ranks_its_tasks_above_passing_mentions(built_site):
 def test_a_typo_one_character_off_offers_the_name(built_site):
     hints = _node("suggest", str(built_site), data=["市人设局", "市发该委", "市人社局", "跨境电商", "esg"])
     assert hints == [["市人社局"], ["市发改委"], [], [], []]
+
+
+@needs_node
+def test_traditional_characters_find_the_simplified_text(built_site):
+    pairs = [("跨境電商", "跨境电商"), ("離岸貿易", "离岸贸易"), ("當地", "当地"), ("市場監管局", "市场监管局")]
+    queries = [{"query": q, "limit": 200} for pair in pairs for q in pair]
+    results = _node("search", str(built_site), data=queries)
+    for n, (traditional, simplified) in enumerate(pairs):
+        assert results[2 * n] == results[2 * n + 1] and results[2 * n], traditional

@@ -70,10 +70,20 @@
   // agency's name; 3 the query as written (in a title first); 2 every word's characters
   // present (whole words first); 1 a partial match (single-word queries only). Within a
   // tier: the lunr score of the boosted fields plus how often the body has the tokens.
+  // Traditional characters typed for the simplified ones the corpus writes (電 -> 电).
+  function fold(data, text) {
+    if (!data.folds) {
+      data.folds = new Map();
+      for (let i = 0; i + 1 < data.fold.length; i += 2) data.folds.set(data.fold[i], data.fold[i + 1]);
+    }
+    return [...text].map((ch) => data.folds.get(ch) || ch).join("");
+  }
+
   function search(data, query, options) {
     const { index, entries } = prepare(data);
     // a pasted page of text is not a query: its first MAX_QUERY characters are
-    const words = normalize(String(query).slice(0, MAX_QUERY)).split(/[ \t\n\r]+/).map(squeeze).filter((w) => tokenize(w).length);
+    const searched = fold(data, String(query).slice(0, MAX_QUERY));   // what the opened page highlights
+    const words = normalize(searched).split(/[ \t\n\r]+/).map(squeeze).filter((w) => tokenize(w).length);
     if (!words.length) return [];
     const phrase = words.join("");
     const tokens = [...new Set(words.flatMap(tokenize))];
@@ -112,7 +122,7 @@
     }
     results.sort((a, b) => b.tier - a.tier || b.score - a.score || a.entry.position - b.entry.position);
     return results.map(({ entry, tier, score }) => ({
-      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query,
+      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query: searched,
       url: entry.url, collection: entry.collection, tier: Math.floor(tier), score,
       snippet: snippet(entry.body, words, tokens),
     }));
@@ -122,7 +132,7 @@
   // document titles and numbers, for a "did you mean" when the query is not one of them.
   function suggest(data, query) {
     const { entries } = prepare(data);
-    const phrase = squeeze(normalize(String(query).slice(0, MAX_QUERY)));
+    const phrase = squeeze(normalize(fold(data, String(query).slice(0, MAX_QUERY))));
     if ([...phrase].length < 3) return [];
     const found = new Set();
     for (const entry of entries) {
