@@ -8,7 +8,7 @@ from pathlib import Path
 from . import cjk
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
 from .model import DOCUMENT_ROLES, Document, DocType, Site, SourceText
-from .schema import Field, check_fields, parse_date
+from .schema import Field, check_fields, checked_entries, parse_date
 from .sourcefiles import check_file, check_tree, list_files, read_text
 from .yamllines import load_list, load_with_lines
 
@@ -169,13 +169,8 @@ def _load_types(path: Path, root: Path, errors: list[ContentError]) -> dict[str,
 def _load_sources(path: Path, root: Path, errors: list[ContentError]) -> dict[str, SourceText]:
     """data/sources.yaml: each raw text, checked as a file that can be published as it is."""
     shown = display_path(path, root)
-    entries = load_list(path, root, "- file: NAME.txt", errors)
     sources: dict[str, SourceText] = {}
-    for entry, line in zip(entries, entries.item_lines):
-        problems = check_fields(entry, SOURCE_FIELDS, shown, line, what="a source")
-        if problems:
-            errors.extend(problems)
-            continue
+    for entry, line in checked_entries(path, root, SOURCE_FIELDS, "a source", "- file: NAME.txt", errors):
         file, _, part = entry["file"].partition("#")
         if not SOURCE_NAME_RE.fullmatch(file):
             errors.append(ContentError(shown, line, f"source '{file}' must be a plain file name in content/sources/"))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
 
-from .errors import ContentError, did_you_mean
+from .errors import ContentError, did_you_mean, display_path
+from .yamllines import load_list
 
 _KIND_NAMES = {str: "text", int: "a whole number", bool: "true or false", list: "a list", dict: "a mapping"}
 
@@ -86,3 +89,17 @@ def parse_date(value, shown: str, line: int | None, name: str, errors: list[Cont
 def line_of(entry, name: str) -> int | None:
     """The line of a field in a loaded mapping, else of the mapping itself."""
     return getattr(entry, "key_lines", {}).get(name, getattr(entry, "line", None))
+
+
+def checked_entries(path: Path, root: Path, fields: dict[str, Field], what: str, example: str,
+                    errors: list[ContentError]) -> Iterator[tuple[dict, int]]:
+    """The entries of a data file that holds a list, each checked against fields: the
+    sound ones with their lines; the problems of the others go into errors."""
+    shown = display_path(path, root)
+    entries = load_list(path, root, example, errors)
+    for entry, line in zip(entries, entries.item_lines):
+        problems = check_fields(entry, fields, shown, line, what=what)
+        if problems:
+            errors.extend(problems)
+        else:
+            yield entry, line

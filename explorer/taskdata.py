@@ -14,8 +14,8 @@ from pathlib import Path
 from . import cjk
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
 from .model import AGENCY_CATEGORIES, Agency, Collection, Coverage, Site, Task
-from .schema import Field, check_fields
-from .yamllines import load_list, load_yaml
+from .schema import Field, check_fields, checked_entries
+from .yamllines import load_yaml
 
 
 
@@ -48,12 +48,7 @@ def load_collections(root: Path, errors: list[ContentError]) -> dict[str, Collec
     path = root / "data" / "collections.yaml"
     shown = display_path(path, root)
     collections: dict[str, Collection] = {}
-    entries = load_list(path, root, "- id: …", errors)
-    for entry, line in zip(entries, entries.item_lines):
-        problems = check_fields(entry, COLLECTION_FIELDS, shown, line, what="a collection")
-        if problems:
-            errors.extend(problems)
-            continue
+    for entry, line in checked_entries(path, root, COLLECTION_FIELDS, "a collection", "- id: …", errors):
         if not _ID.fullmatch(entry["id"]):
             errors.append(ContentError(shown, line, f"collection id '{entry['id']}' must be lower-case ASCII"))
             continue
@@ -88,14 +83,11 @@ def load_collections(root: Path, errors: list[ContentError]) -> dict[str, Collec
 def load_agencies(root: Path, errors: list[ContentError]) -> dict[str, Agency]:
     path = root / "data" / "agencies.yaml"
     shown = display_path(path, root)
-    entries = load_list(path, root, "- id: …", errors)
     agencies: dict[str, Agency] = {}
     spelled: dict[str, str] = {}
-    for entry, line in zip(entries, entries.item_lines):
-        problems = check_fields(entry, AGENCY_FIELDS, shown, line, what="an agency")
-        if problems:
-            errors.extend(problems)
-            continue
+    entries = []
+    for entry, line in checked_entries(path, root, AGENCY_FIELDS, "an agency", "- id: …", errors):
+        entries.append(entry)
         if not _ID.fullmatch(entry["id"]):
             errors.append(ContentError(shown, line, f"agency id '{entry['id']}' must be lower-case ASCII"))
             continue
