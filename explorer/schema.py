@@ -86,11 +86,6 @@ def parse_date(value, shown: str, line: int | None, name: str, errors: list[Cont
     return None
 
 
-def line_of(entry, name: str) -> int | None:
-    """The line of a field in a loaded mapping, else of the mapping itself."""
-    return getattr(entry, "key_lines", {}).get(name, getattr(entry, "line", None))
-
-
 def checked_entries(path: Path, root: Path, fields: dict[str, Field], what: str, example: str,
                     errors: list[ContentError]) -> Iterator[tuple[dict, int]]:
     """The entries of a data file that holds a list, each checked against fields: the

@@ -135,8 +135,8 @@ def _balanced_clause(text: str, start: int) -> int:
 
 
 # The forms of a responsibility clause, as documents write them inside brackets; each
-# gives the names of its roles (lead, support, guide). FIRST_LEADS: the document's own
-# rule that of agencies listed as responsible the first leads (列第一位者为牵头单位).
+# gives the names of its roles (lead, support, guide). A document may state its own rule
+# that of agencies listed as responsible the first leads (列第一位者为牵头单位，下同).
 _AND = r"[，,；;]\s*"
 _CLAUSE_FORMS = [
     re.compile(r"^牵头单位[:：](?P<lead>[^；;]*?)(?:[；;]\s*配合单位[:：](?P<support>.*?))?[。.]?$"),
@@ -145,7 +145,6 @@ _CLAUSE_FORMS = [
     re.compile(r"^(?P<shared>.+?)按职责分工负责[。.]?$"),
     re.compile(r"^(?P<responsible>.+?)负责(?:落实)?[。.]?(?P<rule>\s*列第一位者为牵头单位[，,]?\s*下同[。.]?)?$"),
 ]
-FIRST_LEADS = re.compile(r"列第一位者为牵头单位")
 
 
 @dataclass
@@ -198,11 +197,6 @@ def find_clauses(text: str, first_leads: bool) -> list[Clause]:
             first_leads = first_leads or clause.sets_first_leads
             found.append(clause)
         position = end if clause is not None else start + 1
-
-
-def has_clauses(markdown: str) -> bool:
-    """Whether a document body carries responsibility clauses (it can be a collection)."""
-    return bool(clause_tasks(markdown))
 
 
 def clause_tasks(markdown: str) -> list[TaskRow]:
