@@ -130,15 +130,14 @@ def store(items: list[Entry]) -> list[list]:
     return rows
 
 
-_HAN_CHAR = re.compile(f"[{cjk.HAN}]")
-
-
 def traditional_folds(items: list[Entry]) -> str:
     """Traditional characters and the simplified ones the corpus writes, as pairs in one
     string (電电當当…), from OpenCC's t2s conversion one character at a time, limited to
     the characters the entries use: a reader who types 跨境電商 finds 跨境电商."""
     import opencc   # only the index needs it
-    used = set(_HAN_CHAR.findall("".join(f"{i.title}{i.body}{i.number}{i.agency}{i.domain}" for i in items)))
+    used: set[str] = set()
+    for i in items:   # set() of each text, not a regex over all of it: this is in every build
+        used.update(i.title, i.body, i.agency, i.domain)
     candidates = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
     converted = opencc.OpenCC("t2s").convert("\n".join(candidates)).split("\n")
     return "".join(t + s for t, s in zip(candidates, converted) if t != s and s in used)
