@@ -12,10 +12,10 @@ from pathlib import Path
 
 
 from . import cjk
-from .errors import ContentError, ContentErrors, did_you_mean, display_path
+from .errors import ContentError, did_you_mean, display_path
 from .model import AGENCY_CATEGORIES, Agency, Collection, Coverage, Site, Task
 from .schema import Field, check_fields, checked_entries
-from .yamllines import load_yaml
+from .yamllines import load_collected
 
 
 
@@ -136,10 +136,9 @@ def load_tasks(site: Site, errors: list[ContentError]) -> None:
         if not os.path.lexists(path):
             errors.append(ContentError(shown, None, "missing task file; run `build.py tasks`"))
             continue
-        try:
-            data = load_yaml(path, site.root)
-        except ContentErrors as exc:
-            errors.extend(exc.errors)
+        found = len(errors)
+        data = load_collected(path, site.root, errors)
+        if len(errors) > found:   # unreadable or not YAML: reported
             continue
         problems = check_fields(data, TASK_FILE_FIELDS, shown, 1, what="a task file")
         if problems:
@@ -205,11 +204,7 @@ def load_lineage(site: Site, errors: list[ContentError]) -> None:
     shown = display_path(path, site.root)
     if not os.path.lexists(path):
         return
-    try:
-        data = load_yaml(path, site.root)
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
-        return
+    data = load_collected(path, site.root, errors)
     if data is None:
         return
     if not isinstance(data, dict):

@@ -191,14 +191,19 @@ def load_yaml(path: Path, root: Path | None = None):
     return load_with_lines(read_text(path, root), display_path(path, root))
 
 
+def load_collected(path: Path, root: Path | None, errors: list[ContentError]):
+    """A YAML file's value, or None with its problems added to errors."""
+    try:
+        return load_yaml(path, root)
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return None
+
+
 def load_list(path: Path, root: Path | None, example: str, errors: list[ContentError]) -> LineList:
     """A data file that holds a list (empty when missing items or unreadable: the problem
     is added to errors). example shows an item, for the message."""
-    try:
-        items = load_yaml(path, root)
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
-        return LineList()
+    items = load_collected(path, root, errors)
     if items is None:
         return LineList()
     if not isinstance(items, list):
