@@ -3,60 +3,93 @@ for documents whose fields are already token lists and with an empty pipeline.
 
 lunr.py builds through generic per-token objects and a vector class; this does the same
 arithmetic on plain dicts and lists, several times faster. A test proves the output
-equal to lunr.py's on the seed corpus, byte for byte once serialised.
+equal to lunr.py's on the seed corpus, byte for byte once serialised. The search shards
+carry the same numbers by term (weighted_postings), and the page rebuilds a lunr index
+from the shards a query loads.
 """
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
+from typing import Iterator
 
 LUNR_VERSION = "2.3.9"
 K1 = 1.2
 B = 0.75
 
 
+def _field_vectors(documents: list[dict[str, list[str]]], fields: list[tuple[str, float]],
+                   terms: dict[str, int]) -> Iterator[tuple[str, int, list[tuple[int, float, str]]]]:
+    """Per field of each document, in lunr's order: (field, position, [(term index, BM25
+    score x boost, term)]). Fills `terms` (term -> lunr's index of it) first."""
+    names = [name for name, _ in fields]
+    boosts = dict(fields)
+    with_term: Counter = Counter()   # term -> how many (field, document) pairs have it
+    total_length = dict.fromkeys(names, 0)
+    for document in documents:
+        for name in names:
+            field_terms = set()
+            for term in document.get(name) or []:
+                term = term.lower()
+                total_length[name] += 1
+                if term not in terms:
+                    terms[term] = len(terms)
+                field_terms.add(term)
+            with_term.update(field_terms)
+    count = len(documents)
+    average = {name: total_length[name] / count for name in names} if count else {}
+    idf = {term: math.log(1 + abs((count - n + 0.5) / (n + 0.5))) for term, n in with_term.items()}
+    for position, document in enumerate(documents):
+        for name in names:
+            field_terms = [t.lower() for t in document.get(name) or []]
+            length = len(field_terms)
+            elements = []
+            for term, tf in Counter(field_terms).items():
+                score = idf[term] * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average[name])) + tf)
+                elements.append((terms[term], round(score * boosts[name], 3), term))
+            elements.sort()
+            yield name, position, elements
+
+
 def build_index(documents: list[dict[str, list[str]]], fields: list[tuple[str, float]]) -> dict:
     """documents[i][field] -> tokens; the ref of documents[i] is str(i)."""
     names = [name for name, _ in fields]
-    boosts = dict(fields)
-    inverted: dict[str, dict] = {}
-    frequencies: list[tuple[str, str, int, Counter]] = []   # (field ref, field, length, tf)
-    total_length = dict.fromkeys(names, 0)
-    for position, document in enumerate(documents):
-        ref = str(position)
-        for name in names:
-            terms = [t.lower() for t in document.get(name) or []]
-            counts = Counter(terms)
-            frequencies.append((f"{name}/{ref}", name, len(terms), counts))
-            total_length[name] += len(terms)
-            for term in counts:
-                posting = inverted.get(term)
-                if posting is None:
-                    posting = {n: {} for n in names}
-                    posting["_index"] = len(inverted)
-                    inverted[term] = posting
-                posting[name][ref] = {}
-    count = len(documents)
-    average = {name: total_length[name] / count for name in names} if count else {}
-    idf_of: dict[str, float] = {}
+    terms: dict[str, int] = {}
     vectors = []
-    for field_ref, name, length, counts in frequencies:
-        elements: list[tuple[int, float]] = []
-        for term, tf in counts.items():
-            idf = idf_of.get(term)
-            if idf is None:
-                posting = inverted[term]
-                with_term = sum(len(posting[n]) for n in names)
-                idf = idf_of[term] = math.log(1 + abs((count - with_term + 0.5) / (with_term + 0.5)))
-            score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / average[name])) + tf)
-            score *= boosts[name]
-            elements.append((inverted[term]["_index"], round(score, 3)))
-        elements.sort()
-        vectors.append([field_ref, [x for pair in elements for x in pair]])
+    inverted: dict[str, dict] = {}
+    for name, position, elements in _field_vectors(documents, fields, terms):
+        vectors.append([f"{name}/{position}", [x for index, score, _ in elements for x in (index, score)]])
+        for _, _, term in elements:
+            inverted.setdefault(term, {})[position, name] = True
+    postings = {}
+    for term in terms:   # lunr's key order: the fields, then _index; refs as they came
+        posting = {n: {} for n in names}
+        for position, name in sorted(inverted.get(term, {}), key=lambda pair: pair[0]):
+            posting[name][str(position)] = {}
+        posting["_index"] = terms[term]
+        postings[term] = posting
     return {
         "version": LUNR_VERSION,
         "fields": names,
         "fieldVectors": vectors,
-        "invertedIndex": [[term, inverted[term]] for term in sorted(inverted)],
+        "invertedIndex": [[term, postings[term]] for term in sorted(postings)],
         "pipeline": [],
     }
+
+
+def weighted_postings(documents: list[dict[str, list[str]]], fields: list[tuple[str, float]],
+                      scale: int) -> dict[str, list[array]]:
+    """The same index by term: term -> per field [position, score x scale, ...] (integers,
+    positions ascending). Rebuilt in lunr for the terms of a query, these score as the
+    whole index would."""
+    names = [name for name, _ in fields]
+    slot = {name: i for i, name in enumerate(names)}
+    out: dict[str, list[array]] = {}
+    for name, position, elements in _field_vectors(documents, fields, {}):
+        for _, score, term in elements:
+            lists = out.get(term)
+            if lists is None:
+                lists = out[term] = [array("i") for _ in names]
+            lists[slot[name]].extend((position, round(score * scale)))
+    return out
