@@ -1,4 +1,5 @@
-"""The search index: a pure function of the site model, serialised once as a script.
+"""The search index: a pure function of the site model, written as small scripts the page
+loads on demand with <script> tags (so it works from file://, within the page's CSP).
 
 Tokenizer (the same definition runs in static/js/search.js, and a test proves it):
   1. NFKC (full-width letters, digits and brackets become ASCII), lower case;
@@ -6,15 +7,34 @@ Tokenizer (the same definition runs in static/js/search.js, and a test proves it
   3. runs of Han characters become overlapping bigrams (a single character stays a unigram),
      runs of ASCII letters and digits become words; everything else separates tokens.
 lunr's own pipeline (trimmer, stop words, stemmer) is not used: it would strip Han
-characters. Entries are document sections, tasks and agencies; the store holds what a
-result shows and the text a snippet is cut from.
+characters.
+
+Files (under data/search/):
+  index.js     the manifest: the number of token shards, kinds, store layout, position
+               ranges of kinds and collections, the traditional-character folds;
+  t/<n>.js     token shards, a token's by a hash of it (about SHARD_CHARS each): per token lunr's
+               weights for the boosted fields (title, number, agency, domain) and the
+               weight of the token in the entry's whole text; "=key" tokens (an entry's
+               exact title, number or name) and "@name" tokens (the agencies of a task);
+  f/<n>.js     result fragments, FRAGMENT_SIZE entries each: what a result shows and the
+               text a snippet is cut from and the exact tiers are checked against;
+  names.js     titles, numbers and agency names, for "did you mean" (loaded only then).
+Entries are document sections and articles, tasks and agencies, by position.
 """
 from __future__ import annotations
 
 import json
+import math
+import multiprocessing
+import os
 import re
+import signal
+import sys
 import unicodedata
+from array import array
+from collections import Counter
 from dataclasses import dataclass
+from typing import Iterator
 
 from . import cjk, lunrindex, urls
 from .markdown import section_texts
@@ -22,16 +42,20 @@ from .model import Site
 
 _YEAR_IN_BRACKETS = re.compile(r"[\[(【〔［]\s*(\d{4})\s*[\])】〕］]")
 _RUNS = re.compile(f"([{cjk.HAN}]+)|([a-z0-9]+)")
+_HAN_CHAR = re.compile(f"[{cjk.HAN}]")
+_HAN_RUN = re.compile(f"[{cjk.HAN}]{{2,}}")
+_WORD = re.compile("[a-z0-9]+")
+_SPACES = re.compile(r"[ \t\n\r\u3000]+")
 
 # field: (short name in the index, boost)
-# The body is not in the lunr index: its postings would be ~750 KB gzipped for this corpus.
-# The result store carries the text anyway (for snippets); body matches are found there.
+# The body is not a lunr field: lunr's format would make its postings several times the
+# size of the text postings below (bench/REPORT.md has the figures).
 FIELDS = {"title": ("t", 10), "number": ("n", 10), "agency": ("a", 5), "domain": ("d", 2)}
 # kind: (code in the store, what the page calls it); the page reads both from the index
 KINDS = {"document": ("d", "文件"), "task": ("t", "任务"), "agency": ("a", "单位")}
 # a store row: these fields in this order (keywords only where there are some); the
 # page reads the layout from the index too
-STORE_LAYOUT = ("kind", "title", "url", "body", "extra", "keywords", "agencies")
+STORE_LAYOUT = ("kind", "title", "url", "body", "keys", "keywords", "agencies")
 # the kinds whose keywords are exact keys, like a title: a document's number, an agency's names
 KEYWORD_KEYS = ("document", "agency")
 
@@ -103,31 +127,282 @@ def entries(site: Site) -> list[Entry]:
     return out
 
 
+
+
+SEARCH_DIR = "data/search"
+SHARD_CHARS = 12_000      # a token shard's JSON is cut after this many characters
+FRAGMENT_SIZE = 4         # entries per result fragment (a result loads its neighbours too)
+LUNR_SCALE = 1000         # lunr's weights are rounded to 3 decimals: sent as integers
+TEXT_SCALE = 100          # a token's weight in an entry's text, as an integer
+
+
+def squeeze(text: str) -> str:
+    return _SPACES.sub("", text)
+
+
+def full_title(items: list[Entry], item: Entry) -> str:
+    return f"{items[item.parent].title} · {item.title}" if item.parent >= 0 else item.title
+
+
+def keywords_of(item: Entry) -> str:
+    return " ".join(k for k in (item.number if item.kind == "document" else "", item.agency,
+                                item.domain if item.kind == "task" else "") if k)
+
+
+def keys_of(item: Entry) -> list[str]:
+    """The texts a query must equal to come first: a title; a document's number and an
+    agency's names too (a section's only its heading)."""
+    keys = [item.title]
+    if item.kind in KEYWORD_KEYS and item.parent < 0:
+        keys.extend(keywords_of(item).split(" "))
+    return [k for k in dict.fromkeys(keys) if k]
+
+
+def entry_text(items: list[Entry], item: Entry) -> str:
+    """What the text tiers look in: title, body and keywords, normalised, spaces removed."""
+    return squeeze(normalize(f"{full_title(items, item)}\n{item.body}\n{keywords_of(item)}"))
+
+
+def text_counts(text: str) -> Counter:
+    """Token -> occurrences in a normalised text: tokenize()'s tokens, counted with
+    C-level loops (this runs over every text), and every Han character too, for the tier
+    of characters found apart."""
+    counts = Counter(_HAN_CHAR.findall(text))
+    counts.update(_WORD.findall(text))
+    for run in _HAN_RUN.findall(text):
+        counts.update(map(str.__add__, run, run[1:]))
+    return counts
+
+
+def text_scale(body_length: int) -> float:
+    """A token's weight in a text per occurrence: shorter bodies weigh more."""
+    return 3 * TEXT_SCALE / math.sqrt(10 + body_length)
+
+
 def index_documents(items: list[Entry]) -> list[dict[str, list[str]]]:
     """The entries as lunr sees them: tokens per (short) field name."""
     return [{short: tokenize(getattr(item, name)) for name, (short, _) in FIELDS.items()} for item in items]
 
 
 def build_index(items: list[Entry]) -> dict:
-    """lunr 2.3.9 index of the entries (refs are their positions in the store); the same
-    serialisation lunr.py's Builder produces (tests/test_search.py proves it)."""
+    """lunr 2.3.9 index of the boosted fields, whole (refs are positions): the numbers the
+    shards carry, in the serialisation lunr.py's Builder produces (a test proves it)."""
     return lunrindex.build_index(index_documents(items), [(short, boost) for short, boost in FIELDS.values()])
 
 
-def store(items: list[Entry]) -> list[list]:
-    """Per entry, in STORE_LAYOUT: kind, title, url (site-root-relative), text for
-    snippets, extra (the collection of a task, or the position of the document a section
-    belongs to), the keywords (number, agency names) an entry is found by, and a task's
-    agencies (a query that names one ranks that agency's tasks first)."""
-    rows = []
-    for i in items:
-        keywords = " ".join(k for k in (i.number if i.kind == "document" else "", i.agency,
-                                         i.domain if i.kind == "task" else "") if k)
-        row = [KINDS[i.kind][0], i.title, i.url, i.body, i.collection or i.parent, keywords, i.agencies]
-        while row[-1] == "":   # the optional fields at the end are left out when empty
-            row.pop()
-        rows.append(row)
-    return rows
+PARALLEL_FROM = 2000   # entries; below this, forking costs more than it saves
+
+
+class TokenPostings:
+    """Token -> its postings: [title, number, agency, domain, text, heads]: lunr's weights
+    of the boosted fields and the token's weight in the entry's text, each a flat list of
+    position deltas and integer weights, and the entries with the token in the title or a
+    key (position deltas); "=key" and "@name" -> position deltas. Kept as arrays; each
+    token's JSON is made when its shard is written."""
+
+    def __init__(self, items: list[Entry], workers: int | None = None):
+        self.fields, self.text, self.heads = _count_postings(items, workers)
+        self.exact = _exact_keys(items)
+
+    def tokens(self) -> list[str]:
+        return sorted(self.fields.keys() | self.text.keys() | self.exact.keys())
+
+    def size(self) -> int:
+        """How many numbers the postings hold."""
+        return (sum(len(a) for lists in self.fields.values() for a in lists) + sum(map(len, self.text.values()))
+                + sum(map(len, self.heads.values())) + sum(map(len, self.exact.values())))
+
+    def json(self, token: str) -> str:
+        if token in self.exact:
+            positions = self.exact[token]
+            return _json([b - a for a, b in zip([0, *positions], positions)])
+        lists = [_deltas(field) for field in self.fields[token]] if token in self.fields else [[]] * len(FIELDS)
+        text, heads = self.text.get(token), self.heads.get(token)
+        heads = heads.tolist() if heads else []
+        heads[1:] = [b - a for a, b in zip(heads, heads[1:])]
+        return _json([*lists, _deltas(text) if text else [], heads])
+
+
+def _deltas(flat: array) -> list[int]:
+    """[position, weight, ...] -> [position delta, weight, ...]."""
+    values = flat.tolist()
+    values[2::2] = [b - a for a, b in zip(values[0::2], values[2::2])]
+    return values
+
+
+def _count_postings(items: list[Entry], workers: int | None) -> tuple[dict, dict, dict]:
+    """The text postings (most of the work) are counted in forked processes, a range of
+    entries each, while this one weighs the boosted fields."""
+    global _FORKED
+    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    _FORKED = items
+    try:
+        if workers < 2 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+            parts = [_text_postings((0, len(items)))]
+            fields = _field_postings(items)
+        else:
+            bounds = _balanced(items, workers)
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
+                pending = pool.map_async(_text_postings, bounds)
+                fields = _field_postings(items)
+                parts = pending.get()
+    finally:
+        _FORKED = []
+    return fields, _merged([part[0] for part in parts]), _merged([part[1] for part in parts])
+
+
+def _balanced(items: list[Entry], parts: int) -> list[tuple[int, int]]:
+    """Ranges of entries with about the same amount of text each (documents come first
+    and are long; tasks are short)."""
+    cost = [len(item.body) + 50 for item in items]
+    total, bounds, start, running = sum(cost), [], 0, 0
+    for position, c in enumerate(cost):
+        running += c
+        if len(bounds) < parts - 1 and running >= total * (len(bounds) + 1) / parts:
+            bounds.append((start, position + 1))
+            start = position + 1
+    bounds.append((start, len(items)))
+    return bounds
+
+
+_FORKED: list = []   # the entries a forked worker counts (inherited, not sent through a pipe)
+
+
+def _quiet_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+class _Postings:
+    """Token -> [position, (weight,) ...] for entries met in ascending order."""
+
+    def __init__(self):
+        self.lists: dict[str, array] = {}
+
+    def add_counts(self, position: int, counts: Counter, scale: float) -> None:
+        """One entry's tokens, weighed: occurrences x scale, at least 1."""
+        lists = self.lists   # the inner loop of the index: kept plain
+        once = max(1, round(scale))
+        for token, n in counts.items():
+            postings = lists.get(token)
+            if postings is None:
+                postings = lists[token] = array("i")
+            postings.extend((position, once if n == 1 else max(1, round(n * scale))))
+
+    def add(self, position: int, tokens) -> None:
+        lists = self.lists
+        for token in tokens:
+            postings = lists.get(token)
+            if postings is None:
+                postings = lists[token] = array("i")
+            postings.append(position)
+
+
+def _merged(parts: list[_Postings]) -> dict[str, array]:
+    """The parts' postings joined, in the order of their ranges."""
+    out: dict[str, array] = {}
+    for part in parts:
+        for token, postings in part.lists.items():
+            if token in out:
+                out[token].extend(postings)
+            else:
+                out[token] = postings
+    return out
+
+
+def _text_postings(bounds: tuple[int, int]) -> tuple[_Postings, _Postings]:
+    """For the entries in [first, end): each token's weight in the text, and which
+    entries have it in their (full) title or a key (an upper bound the page's title tier
+    checks first)."""
+    items = _FORKED
+    text, heads = _Postings(), _Postings()
+    for position in range(*bounds):
+        item = items[position]
+        text.add_counts(position, text_counts(entry_text(items, item)), text_scale(len(item.body)))
+        titles = "\n".join(squeeze(normalize(k)) for k in (full_title(items, item), *keys_of(item)))
+        heads.add(position, text_counts(titles).keys())
+    return text, heads
+
+
+def _field_postings(items: list[Entry]) -> dict[str, list[array]]:
+    """lunr's weights of the boosted fields by token: [title, number, agency, domain],
+    each [position, weight x LUNR_SCALE, ...]."""
+    fields = [(short, boost) for short, boost in FIELDS.values()]
+    return lunrindex.weighted_postings(index_documents(items), fields, LUNR_SCALE)
+
+
+def _exact_keys(items: list[Entry]) -> dict[str, list[int]]:
+    """"=key" -> the entries whose key it is; "@name" -> the tasks of the agency so named."""
+    exact: dict[str, set[int]] = {}
+    for position, item in enumerate(items):
+        for key in keys_of(item):
+            exact.setdefault("=" + squeeze(normalize(key)), set()).add(position)
+        for name in item.agencies.split():
+            exact.setdefault("@" + squeeze(normalize(name)), set()).add(position)
+    return {key: sorted(positions) for key, positions in exact.items()}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _script(name: str, data: str) -> str:
+    """A file that files its JSON under its name when the page loads it. JSON.parse of a
+    string literal is parsed much faster than the same object literal."""
+    return (f"(window.PolicySearchFiles=window.PolicySearchFiles||{{}})[{json.dumps(name)}]="
+            f"JSON.parse({json.dumps(data, ensure_ascii=False)});\n")
+
+
+def shard_of(token: str, shards: int) -> int:
+    """The shard a token is in: FNV-1a over its UTF-16 code units, modulo the (power of
+    two) number of shards; static/js/search.js computes the same. A token's shard depends
+    on nothing else, so an edit changes only the shards of the tokens it touches."""
+    units = array("H", token.encode("utf-16-le", "surrogatepass"))
+    if sys.byteorder == "big":
+        units.byteswap()
+    h = 0x811C9DC5
+    for unit in units:
+        h = ((h ^ unit) * 0x01000193) & 0xFFFFFFFF
+    return h & (shards - 1)
+
+
+def shard_count(postings: "TokenPostings") -> int:
+    """A power of two giving shards of about SHARD_CHARS (from the number of postings:
+    about four characters each)."""
+    chars = 4 * postings.size() + 10 * len(postings.tokens())
+    count = 1
+    while count * SHARD_CHARS < chars:
+        count *= 2
+    return count
+
+
+def _shards(postings: TokenPostings, count: int) -> Iterator[tuple[int, str]]:
+    """(shard number, shard as JSON), every shard (an empty one too: the page asks for
+    the shard of any token it is given); tokens in order."""
+    parts: list[list[str]] = [[] for _ in range(count)]
+    for token in postings.tokens():
+        parts[shard_of(token, count)].append(token)
+    for n, tokens in enumerate(parts):
+        yield n, "{" + ",".join(f"{_json(token)}:{postings.json(token)}" for token in tokens) + "}"
+
+
+def _ranges(items: list[Entry]) -> list[list]:
+    """[first position, kind code, collection] of each run of entries alike: the page
+    filters by kind and collection before it loads a fragment."""
+    out: list[list] = []
+    for position, item in enumerate(items):
+        if not out or out[-1][1:] != [KINDS[item.kind][0], item.collection]:
+            out.append([position, KINDS[item.kind][0], item.collection])
+    return out
+
+
+def _row(items: list[Entry], item: Entry) -> list:
+    row = [KINDS[item.kind][0], full_title(items, item), item.url, item.body, keys_of(item),
+           keywords_of(item), item.agencies]
+    while row[-1] in ("", []):   # the optional fields at the end are left out when empty
+        row.pop()
+    return row
 
 
 def traditional_folds(items: list[Entry]) -> str:
@@ -143,13 +418,21 @@ def traditional_folds(items: list[Entry]) -> str:
     return "".join(t + s for t, s in zip(candidates, converted) if t != s and s in used)
 
 
-def search_script(site: Site) -> str:
-    """The index and store as one script, loadable from file:// with a <script> tag."""
+def search_files(site: Site) -> Iterator[tuple[str, str]]:
+    """Every file of the search: (path under the site root, text), made one at a time
+    (at an archive's size they are hundreds of megabytes together)."""
     items = entries(site)
-    payload = {"fold": traditional_folds(items), "kinds": {code: name for code, name in KINDS.values()}, "layout": list(STORE_LAYOUT),
-               "keyword_keys": [KINDS[k][0] for k in KEYWORD_KEYS],
-               "index": build_index(items), "store": store(items)}
-    data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
-    # JSON.parse of a string literal is parsed much faster than the same object literal
-    literal = json.dumps(data, ensure_ascii=False)
-    return f"// Generated by build.py: the search index of this site.\nwindow.SEARCH_DATA=JSON.parse({literal});\n"
+    for n in range(0, len(items), FRAGMENT_SIZE):
+        rows = [_row(items, item) for item in items[n:n + FRAGMENT_SIZE]]
+        yield f"{SEARCH_DIR}/f/{n // FRAGMENT_SIZE}.js", _script(f"f/{n // FRAGMENT_SIZE}", _json(rows))
+    names = sorted({k for item in items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
+    yield f"{SEARCH_DIR}/names.js", _script("names", _json(names))
+    postings = TokenPostings(items)
+    shards = shard_count(postings)
+    for n, shard in _shards(postings, shards):
+        yield f"{SEARCH_DIR}/t/{n}.js", _script(f"t/{n}", shard)
+    manifest = {"format": 1, "count": len(items), "kinds": {code: name for code, name in KINDS.values()},
+                "layout": list(STORE_LAYOUT), "fields": [[short, boost] for short, boost in FIELDS.values()],
+                "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
+                "ranges": _ranges(items), "shards": shards, "fold": traditional_folds(items)}
+    yield urls.SEARCH_INDEX, _script("index", _json(manifest))

@@ -29,7 +29,7 @@ from .relations import derive_back_references
 from .publish import Staging, refusal
 from .render import (agency_record, compile_templates, document_record, make_environment, page_specs, render_page,
                      task_record, template_error)
-from .search import search_script
+from .search import search_files
 from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
@@ -182,7 +182,10 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
 
 
 def _write_index(site: Site, folder: Path) -> None:
-    (folder / urls.SEARCH_INDEX).write_text(search_script(site), encoding="utf-8")
+    for name, text in search_files(site):
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
 
 
 def _check_written_links(links: dict[str, PageLinks], folder: Path) -> list[ContentError]:

@@ -109,7 +109,12 @@ def test_search_page_from_file_url(page, built_site, query, expected, top):
 
 def test_search_for_an_agency_also_lists_its_tasks(page, built_site):
     page.goto((built_site / "search.html").as_uri() + "?q=%E5%8F%91%E6%94%B9%E5%A7%94")
+    first = _results(page)
+    assert len(first) == 10 and "显示前 10 条" in page.locator("#search-count").inner_text()
+    page.click("#search-more")   # the next page of results, loaded on demand
+    page.wait_for_function("document.querySelectorAll('#search-results a.result').length > 10")
     links = _results(page)
+    assert links[:10] == first and len(links) == 20 and len(set(links)) == 20
     assert sum(1 for link in links if link.startswith("tasks/")) >= 10
     badges = page.eval_on_selector_all("#search-results .badge", "b => b.map(x => x.textContent)")
     assert "单位" in badges and "任务" in badges

@@ -10,6 +10,7 @@
   const RUNS = new RegExp("([" + HAN + "]+)|([a-z0-9]+)", "g");
   const HAN_CHAR = new RegExp("[" + HAN + "]");
   const MAX_QUERY = 100;
+  const PAGE = 10;   // results the search page shows at a time (more on request)
 
   function normalize(text) {
     return text.normalize("NFKC").toLowerCase().replace(YEAR_IN_BRACKETS, "〔$1〕");
@@ -39,105 +40,291 @@
     return out;
   }
 
-  function prepare(data) {
-    if (data.prepared) return data.prepared;
-    const index = root.lunr.Index.load(data.index);
-    const at = Object.fromEntries(data.layout.map((name, i) => [name, i]));   // the store's row layout
-    const entries = data.store.map((row, position) => {
-      const [kind, title, url, body, extra] = [row[at.kind], row[at.title], row[at.url], row[at.body], row[at.extra]];
-      const keywords = row[at.keywords] || "";
-      const agencies = row[at.agencies] || "";
-      const parent = typeof extra === "number" && extra >= 0 ? data.store[extra] : null;
-      const fullTitle = parent ? parent[at.title] + " · " + title : title;
-      // exact keys: a document's title and number, an agency's names
-      const keys = [title];
-      if (data.keyword_keys.includes(kind) && !parent) keys.push(...keywords.split(" "));
-      return {
-        position, kind, kindName: data.kinds[kind], title: fullTitle, url, body,
-        collection: typeof extra === "string" ? extra : "",
-        keys: new Set(keys.filter(Boolean).map((k) => squeeze(normalize(k)))),
-        agencyKeys: new Set(agencies.split(" ").filter(Boolean).map((k) => squeeze(normalize(k)))),
-        titleText: squeeze(normalize(fullTitle)),
-        text: squeeze(normalize(fullTitle + "\n" + body + "\n" + keywords)),
-        bodyLength: body.length,
-      };
-    });
-    data.prepared = { index, entries };
-    return data.prepared;
+  // --- the index files ----------------------------------------------------------------
+  // An index reads its files through load(name): a promise of the JSON the file of that
+  // name (data/search/<name>.js) carries. The page loads them with <script> tags; the
+  // tests under Node run the same files. Each is loaded once.
+  async function open(load) {
+    const manifest = await load("index");
+    const folds = new Map();
+    for (let i = 0; i + 1 < manifest.fold.length; i += 2) folds.set(manifest.fold[i], manifest.fold[i + 1]);
+    const at = Object.fromEntries(manifest.layout.map((name, i) => [name, i]));
+    return { manifest, folds, at, files: new Map(), entries: new Map(), states: new Map(), load };
   }
 
-  // One query -> ranked results. Tiers: 4 the query is a document's title or number or an
-  // agency's name; 3 the query as written (in a title first); 2 every word's characters
-  // present (whole words first); 1 a partial match (single-word queries only). Within a
-  // tier: the lunr score of the boosted fields plus how often the body has the tokens.
-  // Traditional characters typed for the simplified ones the corpus writes (電 -> 电).
-  function fold(data, text) {
-    if (!data.folds) {
-      data.folds = new Map();
-      for (let i = 0; i + 1 < data.fold.length; i += 2) data.folds.set(data.fold[i], data.fold[i + 1]);
-    }
-    return [...text].map((ch) => data.folds.get(ch) || ch).join("");
+  function file(index, name) {
+    if (!index.files.has(name)) index.files.set(name, index.load(name));
+    return index.files.get(name);
   }
 
-  function search(data, query, options) {
-    const { index, entries } = prepare(data);
-    // a pasted page of text is not a query: its first MAX_QUERY characters are
-    const searched = fold(data, String(query).slice(0, MAX_QUERY));   // what the opened page highlights
-    const words = normalize(searched).split(/[ \t\n\r]+/).map(squeeze).filter((w) => tokenize(w).length);
-    if (!words.length) return [];
-    const phrase = words.join("");
-    const tokens = [...new Set(words.flatMap(tokenize))];
-    const wordUnits = words.map(units);
+  // The shard a token is in: FNV-1a over its UTF-16 code units, modulo the number of
+  // shards (a power of two); explorer/search.py shard_of() is the same.
+  function shardOf(index, token) {
+    let h = 0x811c9dc5;
+    for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193) >>> 0;
+    return h & (index.manifest.shards - 1);
+  }
 
-    const fieldScore = new Map();
-    const hits = index.query((q) => {
-      for (const token of tokens) {
-        q.term(token, { usePipeline: false, presence: root.lunr.Query.presence.OPTIONAL });
-      }
-    });
-    for (const hit of hits) fieldScore.set(Number(hit.ref), hit.score);
-
-    const results = [];
-    const filter = options || {};
-    for (const entry of entries) {
-      if (filter.kind && entry.kind !== filter.kind) continue;
-      if (filter.collection && entry.collection !== filter.collection) continue;
-      let tier = 0;
-      if (entry.keys.has(phrase)) tier = 4;
-      else if (entry.agencyKeys.has(phrase)) tier = 3.75;   // a task of the agency the query names
-      else if (entry.titleText.includes(phrase) || [...entry.keys].some((k) => k.includes(phrase))) tier = 3.5;
-      else if (entry.text.includes(phrase)) tier = 3;
-      else if (words.every((w) => entry.text.includes(w))) tier = 2.5;
-      else if (wordUnits.every((us) => us.every((u) => entry.text.includes(u)))) tier = 2;
-      else if (words.length === 1) {
-        const present = tokens.filter((t) => entry.text.includes(t)).length;
-        if (present && present * 2 >= tokens.length) tier = 1;
-      }
-      if (!tier && !(words.length === 1 && fieldScore.has(entry.position))) continue;
-      let occurrences = 0;
-      for (const token of tokens) occurrences += entry.text.split(token).length - 1;
-      const bodyScore = occurrences / Math.sqrt(10 + entry.bodyLength);
-      const score = (fieldScore.get(entry.position) || 0) + 3 * bodyScore;
-      results.push({ entry, tier, score });
+  // token -> its postings (undefined when no entry has it), loading the shards needed.
+  async function postings(index, tokens) {
+    const shards = [...new Set(tokens.map((t) => shardOf(index, t)))];
+    const loaded = new Map(await Promise.all(shards.map(async (n) => [n, await file(index, "t/" + n)])));
+    const out = new Map();
+    for (const token of tokens) {
+      const shard = loaded.get(shardOf(index, token));
+      if (shard && Object.prototype.hasOwnProperty.call(shard, token)) out.set(token, shard[token]);
     }
-    results.sort((a, b) => b.tier - a.tier || b.score - a.score || a.entry.position - b.entry.position);
-    return results.map(({ entry, tier, score }) => ({
-      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query: searched,
-      url: entry.url, collection: entry.collection, tier: Math.floor(tier), score,
-      snippet: snippet(entry.body, words, tokens),
+    return out;
+  }
+
+  // [delta, weight, delta, weight, ...] -> Map position -> weight; [delta, ...] -> Set.
+  function weighted(flat) {
+    const out = new Map();
+    for (let i = 0, position = 0; i + 1 < flat.length; i += 2) out.set(position += flat[i], flat[i + 1]);
+    return out;
+  }
+  function positions(flat) {
+    const out = new Set();
+    for (let i = 0, position = 0; i < flat.length; i++) out.add(position += flat[i]);
+    return out;
+  }
+
+  // The kind and collection of an entry, from the runs of entries alike in the manifest.
+  function rangeOf(index, position) {
+    const ranges = index.manifest.ranges;
+    let lo = 0, hi = ranges.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (ranges[mid][0] <= position) lo = mid; else hi = mid - 1;
+    }
+    return ranges[lo];
+  }
+
+  // The entries at these positions, as the exact tiers and the results need them.
+  async function entriesAt(index, wanted) {
+    const size = index.manifest.fragment_size;
+    const missing = [...new Set(wanted.filter((p) => !index.entries.has(p)).map((p) => Math.floor(p / size)))];
+    const at = index.at;
+    await Promise.all(missing.map(async (n) => {
+      const rows = await file(index, "f/" + n);
+      rows.forEach((row, i) => {
+        const title = row[at.title], body = row[at.body];
+        const keywords = row[at.keywords] || "";
+        index.entries.set(n * size + i, {
+          position: n * size + i, kind: row[at.kind], kindName: index.manifest.kinds[row[at.kind]], title, url: row[at.url], body,
+          keys: new Set((row[at.keys] || []).map((k) => squeeze(normalize(k)))),
+          agencyKeys: new Set((row[at.agencies] || "").split(" ").filter(Boolean).map((k) => squeeze(normalize(k)))),
+          keywords, titleText: squeeze(normalize(title)),
+          text: squeeze(normalize(title + "\n" + body + "\n" + keywords)),
+        });
+      });
     }));
+    return wanted.map((p) => index.entries.get(p));
+  }
+
+  // --- ranking -----------------------------------------------------------------------
+  // Tiers: 4 the query is an entry's title or key (a document's number, an agency's name);
+  // 3.75 a task of the agency the query names; 3.5 the query as written in a title or key;
+  // 3 in the text; 2.5 every word in the text; 2 every word's characters, apart; 1 at
+  // least half the tokens (single-word queries). Within a tier: lunr's score of the
+  // boosted fields plus the tokens' weight in the text.
+  // The postings give each candidate its score exactly and an upper bound of its tier;
+  // candidates are checked against their text (a fragment) in order of that bound, until
+  // the results asked for can no longer be overtaken.
+
+  // Traditional characters typed for the simplified ones the corpus writes (電 -> 电).
+  const fold = (index, text) => [...text].map((ch) => index.folds.get(ch) || ch).join("");
+
+  function parse(index, query) {
+    // a pasted page of text is not a query: its first MAX_QUERY characters are
+    const searched = fold(index, String(query).slice(0, MAX_QUERY));   // what the opened page highlights
+    const words = normalize(searched).split(/[ \t\n\r]+/).map(squeeze).filter((w) => tokenize(w).length);
+    if (!words.length) return null;
+    const phrase = words.join("");
+    return {
+      searched, words, phrase,
+      tokens: [...new Set(words.flatMap(tokenize))],
+      phraseTokens: [...new Set(tokenize(phrase))],
+      wordTokens: words.map((w) => [...new Set(tokenize(w))]),
+      wordUnits: words.map(units),
+    };
+  }
+
+  function exactTier(entry, q) {
+    const { phrase, words, tokens, wordUnits } = q;
+    if (entry.keys.has(phrase)) return 4;
+    if (entry.agencyKeys.has(phrase)) return 3.75;
+    if (entry.titleText.includes(phrase) || [...entry.keys].some((k) => k.includes(phrase))) return 3.5;
+    if (entry.text.includes(phrase)) return 3;
+    if (words.every((w) => entry.text.includes(w))) return 2.5;
+    if (wordUnits.every((us) => us.every((u) => entry.text.includes(u)))) return 2;
+    if (words.length === 1) {
+      const present = tokens.filter((t) => entry.text.includes(t)).length;
+      if (present && present * 2 >= tokens.length) return 1;
+    }
+    return 0;
+  }
+
+  // lunr, over the boosted fields of just the tokens loaded: lunr's score is a sum over the
+  // query's terms, so an index of these terms scores as the whole index would.
+  function fieldScores(index, q, found) {
+    const fields = index.manifest.fields.map(([name]) => name);
+    const scale = index.manifest.lunr_scale;
+    const invertedIndex = Object.create(null), fieldVectors = Object.create(null);
+    const terms = q.tokens.filter((t) => found.has(t) && fields.some((_, f) => found.get(t)[f].length)).sort();
+    terms.forEach((term, termIndex) => {
+      const posting = { _index: termIndex };
+      fields.forEach((field, f) => {
+        posting[field] = Object.create(null);
+        for (const [position, weight] of weighted(found.get(term)[f])) {
+          posting[field][position] = {};
+          (fieldVectors[field + "/" + position] = fieldVectors[field + "/" + position] || []).push(termIndex, weight / scale);
+        }
+      });
+      invertedIndex[term] = posting;
+    });
+    for (const ref in fieldVectors) fieldVectors[ref] = new root.lunr.Vector(fieldVectors[ref]);
+    const lunrIndex = new root.lunr.Index({ invertedIndex, fieldVectors, fields, pipeline: new root.lunr.Pipeline(),
+                                            tokenSet: root.lunr.TokenSet.fromArray(terms) });
+    const scores = new Map();
+    if (!terms.length) return scores;
+    const hits = lunrIndex.query((query) => {
+      for (const term of q.tokens) query.term(term, { usePipeline: false, presence: root.lunr.Query.presence.OPTIONAL });
+    });
+    for (const hit of hits) scores.set(Number(hit.ref), hit.score);
+    return scores;
+  }
+
+  // lunr's scores of a query's entries (position -> score), from the shards it loads.
+  async function queryFieldScores(index, query) {
+    const q = parse(index, query);
+    return q ? fieldScores(index, q, await postings(index, q.tokens)) : new Map();
+  }
+
+  const TEXT = 4, HEADS = 5;   // in a token's postings, after the boosted fields
+
+  // Every candidate with its exact score and the upper bound of its tier.
+  async function candidates(index, q, options, withUnits) {
+    const wanted = [...q.tokens, ...q.phraseTokens, "=" + q.phrase, "@" + q.phrase];
+    if (withUnits) wanted.push(...q.wordUnits.flat());
+    const found = await postings(index, [...new Set(wanted)]);
+    const text = new Map(), heads = new Map();
+    for (const [token, value] of found) {
+      if (token[0] === "=" || token[0] === "@") continue;
+      text.set(token, weighted(value[TEXT]));
+      heads.set(token, positions(value[HEADS]));
+    }
+    const keyed = positions(found.get("=" + q.phrase) || []);
+    const agencies = positions(found.get("@" + q.phrase) || []);
+    const scores = fieldScores(index, q, found);
+    const textScale = index.manifest.text_scale;
+    const has = (token, position) => text.has(token) && text.get(token).has(position);
+    const seen = new Set([...keyed, ...agencies, ...scores.keys()]);
+    for (const token of q.tokens) for (const position of (text.get(token) || new Map()).keys()) seen.add(position);
+    if (withUnits) for (const unit of q.wordUnits.flat()) for (const position of (text.get(unit) || new Map()).keys()) seen.add(position);
+    const out = [];
+    const single = q.words.length === 1;
+    for (const position of seen) {
+      const [, kind, collection] = rangeOf(index, position);
+      if (options.kind && kind !== options.kind) continue;
+      if (options.collection && collection !== options.collection) continue;
+      let bound = 0;
+      if (keyed.has(position)) bound = 4;
+      else if (agencies.has(position)) bound = 3.75;
+      else if (q.phraseTokens.every((t) => heads.has(t) && heads.get(t).has(position))) bound = 3.5;
+      else if (q.phraseTokens.every((t) => has(t, position))) bound = 3;
+      else if (q.wordTokens.every((ts) => ts.every((t) => has(t, position)))) bound = 2.5;
+      else if (withUnits && q.wordUnits.every((us) => us.every((u) => has(u, position)))) bound = 2;
+      else if (single) {
+        const present = q.tokens.filter((t) => has(t, position)).length;
+        if (present && present * 2 >= q.tokens.length) bound = 1;
+      }
+      if (!bound && !(single && scores.has(position))) continue;
+      let score = scores.get(position) || 0;
+      for (const token of q.tokens) if (has(token, position)) score += text.get(token).get(position) / textScale;
+      out.push({ position, bound, score });
+    }
+    return out.sort(byBound);
+  }
+
+  const byBound = (a, b) => b.bound - a.bound || b.score - a.score || a.position - b.position;
+  const byTier = (a, b) => b.tier - a.tier || b.score - a.score || a.position - b.position;
+  const before = (r, c) => r.tier > c.bound || (r.tier === c.bound && (r.score > c.score || (r.score === c.score && r.position < c.position)));
+  const MAX_ROUNDS = 2;    // of checking candidates whose bound was too high; then the order is the bound's
+
+  // Check candidates in order of bound until `limit` checked results cannot be overtaken.
+  // While the characters of the words have not been looked up (most queries never need
+  // them), a result below 2.5 could still be overtaken by one found apart.
+  async function settle(index, state, limit) {
+    while (true) {
+      const next = state.pending[state.next];
+      const unitsPending = !state.withUnits && state.q.wordUnits.flat().some((u) => !state.q.tokens.includes(u));
+      const floor = unitsPending ? { bound: 2, score: Infinity, position: -1 } : null;
+      let settled = 0;
+      while (settled < state.ranked.length && (state.rounds >= MAX_ROUNDS ||
+             ((!next || before(state.ranked[settled], next)) && (!floor || before(state.ranked[settled], floor))))) settled++;
+      if (settled >= limit) return;
+      if (next && (!floor || byBound(next, floor) < 0 || state.rounds >= MAX_ROUNDS)) {
+        const batch = state.pending.slice(state.next, state.next + Math.max(8, limit - settled));
+        state.next += batch.length;
+        state.rounds++;
+        const entries = await entriesAt(index, batch.map((c) => c.position));
+        batch.forEach((c, i) => {
+          const tier = exactTier(entries[i], state.q);
+          if (tier || (state.q.words.length === 1 && c.bound === 0)) state.ranked.push({ ...c, tier, entry: entries[i] });
+          else state.dropped++;
+        });
+        state.ranked.sort(byTier);
+      } else if (floor) {
+        // the characters apart: the candidates again with them, the ones checked kept
+        const checked = new Set(state.ranked.map((r) => r.position));
+        for (let i = 0; i < state.next; i++) checked.add(state.pending[i].position);
+        state.withUnits = true;
+        state.pending = (await candidates(index, state.q, state.options, true)).filter((c) => !checked.has(c.position));
+        state.total = state.ranked.length + state.pending.length;
+        state.next = 0;
+        state.dropped = 0;
+      } else return;
+    }
+  }
+
+  // A query -> { results: the first `limit`, ranked; total: how many match (estimated
+  // while some candidates are unchecked: then `exact` is false) }.
+  async function search(index, query, options, limit) {
+    const opts = options || {};
+    const q = parse(index, query);
+    if (!q) return { results: [], total: 0, exact: true };
+    const key = JSON.stringify([q.searched, opts.kind || "", opts.collection || ""]);
+    let state = index.states.get(key);
+    if (!state) {
+      const pending = await candidates(index, q, opts, false);
+      state = { q, options: opts, pending, next: 0, ranked: [], rounds: 0, dropped: 0, withUnits: false, total: pending.length };
+      index.states.set(key, state);
+    }
+    await settle(index, state, limit || 10);
+    const shown = state.ranked.slice(0, limit || 10);
+    return {
+      results: shown.map(({ entry, tier, score }) => ({
+        position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query: q.searched,
+        url: entry.url, collection: rangeOf(index, entry.position)[2], tier, score,
+        snippet: snippet(entry.body, entry.keywords, q.words, q.tokens),
+      })),
+      total: state.total - state.dropped,
+      exact: state.next >= state.pending.length && (state.withUnits || !state.q.wordUnits.flat().some((u) => !state.q.tokens.includes(u))),
+    };
   }
 
   // Names one character off the query (市人设局 -> 市人社局): agency names and aliases,
   // document titles and numbers, for a "did you mean" when the query is not one of them.
-  function suggest(data, query) {
-    const { entries } = prepare(data);
-    const phrase = squeeze(normalize(fold(data, String(query).slice(0, MAX_QUERY))));
+  async function suggest(index, query) {
+    const phrase = squeeze(normalize(fold(index, String(query).slice(0, MAX_QUERY))));
     if ([...phrase].length < 3) return [];
+    const names = await file(index, "names");
     const found = new Set();
-    for (const entry of entries) {
-      if (entry.keys.has(phrase)) return [];
-      for (const key of entry.keys) if (oneEditApart(phrase, key)) found.add(key);
+    for (const name of names) {
+      const key = squeeze(normalize(name));
+      if (key === phrase) return [];
+      if (oneEditApart(phrase, key)) found.add(key);
     }
     return [...found].sort().slice(0, 3);
   }
@@ -156,15 +343,25 @@
     return edits + (x.length - i) + (y.length - j) === 1;
   }
 
-  // A short piece of the body around the first match, with the spans to highlight.
-  function snippet(body, words, tokens) {
-    const text = body.replace(/[ \t\n\r]+/g, " ");
-    const folded = normalize(text);
+  // A short piece of the body around the first match, with the spans to highlight; when
+  // only the keywords match (a task found by its agency), the keywords.
+  function snippet(body, keywords, words, tokens) {
     const needles = [...words, ...tokens].filter(Boolean).sort((a, b) => b.length - a.length);
-    let first = -1;
-    for (const needle of needles) {
-      const at = folded.indexOf(needle);
-      if (at >= 0 && (first < 0 || at < first)) first = at;
+    const firstMatch = (folded) => {
+      let first = -1;
+      for (const needle of needles) {
+        const at = folded.indexOf(needle);
+        if (at >= 0 && (first < 0 || at < first)) first = at;
+      }
+      return first;
+    };
+    let text = body.replace(/[ \t\n\r]+/g, " ");
+    let folded = normalize(text);
+    let first = firstMatch(folded);
+    if (first < 0 && keywords && firstMatch(normalize(keywords)) >= 0) {
+      text = keywords;
+      folded = normalize(text);
+      first = firstMatch(folded);
     }
     const start = Math.max(0, (first < 0 ? 0 : first) - 30);
     const piece = text.slice(start, start + 110);
@@ -198,17 +395,21 @@
     });
   }
 
+  // data/search/<name>.js files its JSON in window.PolicySearchFiles when it runs.
+  function loadFile(base, name) {
+    return loadScript(base + "data/search/" + name + ".js").then(() => {
+      const files = root.PolicySearchFiles;
+      const value = files[name];
+      delete files[name];   // the index keeps it; the page need not
+      return value;
+    });
+  }
+
   let loading = null;
   function loadIndex(base) {
     if (!loading) {
-      const started = performance.now();
-      loading = loadScript(base + "static/vendor/lunr-2.3.9/lunr.min.js")
-        .then(() => loadScript(base + "data/search-index.js"))
-        .then(() => {
-          prepare(root.SEARCH_DATA);
-          root.SEARCH_LOAD_MS = performance.now() - started;
-          return root.SEARCH_DATA;
-        });
+      loading = Promise.all([loadScript(base + "static/vendor/lunr-2.3.9/lunr.min.js"), open((name) => loadFile(base, name))])
+        .then(([, index]) => index);
     }
     return loading;
   }
@@ -223,8 +424,8 @@
   // Whether some result has the query as written (else a "did you mean" may help).
   const asWritten = (results) => results.some((r) => r.tier >= 3);
 
-  function suggestionLine(data, query, base) {
-    const names = suggest(data, query);
+  async function suggestionLine(index, query, base) {
+    const names = await suggest(index, query);
     if (!names.length) return null;
     const line = document.createElement("p");
     line.className = "did-you-mean";
@@ -302,43 +503,43 @@
     document.addEventListener("click", (e) => { if (!form.contains(e.target)) close(); });
     // while an input method composes (kuajing -> 跨境), the letters are not the query
     input.addEventListener("compositionend", () => input.dispatchEvent(new Event("input")));
-    input.addEventListener("input", (e) => {
+    input.addEventListener("input", async (e) => {
       if (e.isComposing) return;
       const query = input.value;
-      loadIndex(base).then((data) => {
-        if (input.value !== query) return;
-        box.replaceChildren();
-        selected = -1;
-        const results = query.trim() ? search(data, query).slice(0, 8) : [];
-        results.forEach((r, i) => {
-          const link = resultLink(r, base);
-          link.id = "suggestion-" + i;
-          link.setAttribute("role", "option");
-          link.setAttribute("aria-selected", "false");
-          box.append(link);
-        });
-        if (query.trim()) {
-          const all = document.createElement("a");
-          all.className = "all-results";
-          all.id = "suggestion-all";
-          all.setAttribute("role", "option");
-          all.href = base + "search.html?q=" + encodeURIComponent(query);
-          all.textContent = results.length ? "查看全部结果" : "没有找到结果，查看搜索页";
-          const hint = asWritten(results) ? null : suggest(data, query)[0];
-          if (hint) {
-            const link = document.createElement("a");
-            link.className = "all-results";
-            link.id = "suggestion-typo";
-            link.setAttribute("role", "option");
-            link.href = base + "search.html?q=" + encodeURIComponent(hint);
-            link.textContent = "您是不是要找：" + hint;
-            box.append(link);
-          }
-          box.append(all);
-        }
-        box.hidden = !query.trim();
-        input.setAttribute("aria-expanded", String(!box.hidden));
+      const index = await loadIndex(base);
+      if (input.value !== query) return;
+      const { results } = query.trim() ? await search(index, query, {}, 8) : { results: [] };
+      const hint = query.trim() && !asWritten(results) ? (await suggest(index, query))[0] : null;
+      if (input.value !== query) return;   // typed on while the shards loaded
+      box.replaceChildren();
+      selected = -1;
+      results.forEach((r, i) => {
+        const link = resultLink(r, base);
+        link.id = "suggestion-" + i;
+        link.setAttribute("role", "option");
+        link.setAttribute("aria-selected", "false");
+        box.append(link);
       });
+      if (query.trim()) {
+        if (hint) {
+          const link = document.createElement("a");
+          link.className = "all-results";
+          link.id = "suggestion-typo";
+          link.setAttribute("role", "option");
+          link.href = base + "search.html?q=" + encodeURIComponent(hint);
+          link.textContent = "您是不是要找：" + hint;
+          box.append(link);
+        }
+        const all = document.createElement("a");
+        all.className = "all-results";
+        all.id = "suggestion-all";
+        all.setAttribute("role", "option");
+        all.href = base + "search.html?q=" + encodeURIComponent(query);
+        all.textContent = results.length ? "查看全部结果" : "没有找到结果，查看搜索页";
+        box.append(all);
+      }
+      box.hidden = !query.trim();
+      input.setAttribute("aria-expanded", String(!box.hidden));
     });
     input.addEventListener("keydown", (e) => {
       if (e.key === "ArrowDown") { e.preventDefault(); select(selected + 1); }
@@ -358,31 +559,41 @@
     form.kind.value = params.get("kind") || "";
     form.collection.value = params.get("collection") || "";
     const count = document.getElementById("search-count");
-    function run() {
+    const more = document.getElementById("search-more");
+    let shown = PAGE, runs = 0;
+    async function show() {
+      const run = ++runs;
       const q = form.q.value;
       const options = { kind: form.kind.value, collection: form.collection.value };
+      const index = await loadIndex(base);
+      const { results, total, exact } = q.trim() ? await search(index, q, options, shown) : { results: [], total: 0, exact: true };
+      const hint = q.trim() && !asWritten(results) ? await suggestionLine(index, q, base) : null;
+      if (run !== runs) return;   // a newer query or page is on its way
+      list.replaceChildren(...results.map((r) => {
+        const item = document.createElement("li");
+        item.append(resultLink(r, base));
+        return item;
+      }));
+      const found = Math.max(total, results.length);
+      count.textContent = q.trim() ? "找到" + (exact ? " " : "约 ") + found + " 条结果" +
+        (found > results.length ? "，显示前 " + results.length + " 条" : "") : "";
+      const old = document.querySelector(".did-you-mean");
+      if (old) old.remove();
+      if (hint) count.after(hint);
+      if (more) more.hidden = results.length >= found || results.length < shown;
+      list.dataset.ready = "true";
+    }
+    function run() {
+      const q = form.q.value;
       const next = new URLSearchParams();
       if (q) next.set("q", q);
-      if (options.kind) next.set("kind", options.kind);
-      if (options.collection) next.set("collection", options.collection);
+      if (form.kind.value) next.set("kind", form.kind.value);
+      if (form.collection.value) next.set("collection", form.collection.value);
       history.replaceState(null, "", "?" + next.toString());
-      loadIndex(base).then((data) => {
-        const started = performance.now();
-        const results = q.trim() ? search(data, q, options) : [];
-        root.SEARCH_QUERY_MS = performance.now() - started;
-        list.replaceChildren(...results.slice(0, 50).map((r) => {
-          const item = document.createElement("li");
-          item.append(resultLink(r, base));
-          return item;
-        }));
-        count.textContent = q.trim() ? "找到 " + results.length + " 条结果" + (results.length > 50 ? "，显示前 50 条" : "") : "";
-        const old = document.querySelector(".did-you-mean");
-        if (old) old.remove();
-        const hint = q.trim() && !asWritten(results) ? suggestionLine(data, q, base) : null;
-        if (hint) count.after(hint);
-        list.dataset.ready = "true";
-      });
+      shown = PAGE;
+      return show();
     }
+    if (more) more.addEventListener("click", () => { shown += PAGE; show(); });
     form.addEventListener("submit", (e) => { e.preventDefault(); run(); });
     form.addEventListener("change", run);
     run();
@@ -392,7 +603,7 @@
     setupPage();
     setupResultsPage();
   }
-  const api = { normalize, tokenize, search, prepare, suggest };
+  const api = { normalize, tokenize, open, search, suggest, queryFieldScores, shardOf };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
   else root.PolicySearch = api;
 })(typeof window !== "undefined" ? window : globalThis);

@@ -1,7 +1,12 @@
 // Runs the site's own search code (static/js/search.js) under Node, on a built site.
 //   node tests/js/search_cli.js tokenize < strings.json        -> [[tokens], ...]
-//   node tests/js/search_cli.js search SITE_DIR < queries.json -> [[{url, title, kind, tier}], ...]
+//   node tests/js/search_cli.js search SITE_DIR < queries.json -> [{results: [{url, title, kind, tier, score}], total, exact, files}, ...]
 //   node tests/js/search_cli.js suggest SITE_DIR < queries.json -> [["did you mean", ...], ...]
+//   node tests/js/search_cli.js shards SITE_DIR < strings.json -> [shard of each among 1024, ...]
+//   node tests/js/search_cli.js fields SITE_DIR WHOLE.json < queries.json -> [[{ref: score} from the
+//        shards, {ref: score} from the whole lunr index in WHOLE.json], ...]
+// Each query of `search` opens the index afresh (a cold first search), and reports the
+// index files it loaded.
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -11,33 +16,68 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const [mode, site] = process.argv.slice(2);
 
-// The same files the page loads, in the same order, in a sandbox standing for the window.
+// The same files the page loads, in a sandbox standing for the window; index files are
+// run when the search asks for them, as the page's <script> tags would.
 function loadSite(dir) {
   const sandbox = { window: {}, performance };
   sandbox.globalThis = sandbox;
   vm.createContext(sandbox);
-  for (const file of ["static/vendor/lunr-2.3.9/lunr.min.js", "data/search-index.js"]) {
-    vm.runInContext(fs.readFileSync(path.join(dir, file), "utf8"), sandbox);
-  }
+  vm.runInContext(fs.readFileSync(path.join(dir, "static/vendor/lunr-2.3.9/lunr.min.js"), "utf8"), sandbox);
   sandbox.window.lunr = sandbox.window.lunr || sandbox.lunr;
-  sandbox.lunr = sandbox.window.lunr;
   const api = vm.runInContext(fs.readFileSync(path.join(dir, "static/js/search.js"), "utf8") +
     "\n;window.PolicySearch", sandbox);
-  return { api, data: sandbox.window.SEARCH_DATA };
+  const opened = () => {
+    const files = [];
+    const load = async (name) => {
+      files.push(name);
+      vm.runInContext(fs.readFileSync(path.join(dir, "data", "search", name + ".js"), "utf8"), sandbox);
+      const value = sandbox.window.PolicySearchFiles[name];
+      delete sandbox.window.PolicySearchFiles[name];
+      return value;
+    };
+    return api.open(load).then((index) => ({ index, files }));
+  };
+  return { api, opened, sandbox };
 }
 
-if (mode === "tokenize") {
-  const { tokenize } = require(path.join(ROOT, "static/js/search.js"));
-  process.stdout.write(JSON.stringify(input.map(tokenize)));
-} else if (mode === "search") {
-  const { api, data } = loadSite(site);
-  const out = input.map((q) => api.search(data, q.query, q.options || {}).slice(0, q.limit || 10)
-    .map((r) => ({ url: r.url, title: r.title, kind: r.kind, tier: r.tier })));
-  process.stdout.write(JSON.stringify(out));
-} else if (mode === "suggest") {
-  const { api, data } = loadSite(site);
-  process.stdout.write(JSON.stringify(input.map((q) => api.suggest(data, q))));
-} else {
-  process.stderr.write("usage: search_cli.js tokenize | search SITE_DIR | suggest SITE_DIR\n");
-  process.exit(2);
+async function main() {
+  if (mode === "tokenize") {
+    const { tokenize } = require(path.join(ROOT, "static/js/search.js"));
+    return input.map(tokenize);
+  }
+  const { api, opened, sandbox } = loadSite(site);
+  const out = [];
+  if (mode === "shards") {   // the shard of each string among 1024
+    return input.map((token) => api.shardOf({ manifest: { shards: 1024 } }, token));
+  }
+  if (mode === "fields") {
+    const whole = sandbox.window.lunr.Index.load(JSON.parse(fs.readFileSync(process.argv[4], "utf8")));
+    for (const query of input) {
+      const { index } = await opened();
+      const partial = Object.fromEntries(await api.queryFieldScores(index, query));
+      const tokens = [...new Set(query.split(/\s+/).flatMap(api.tokenize))];
+      const complete = {};
+      for (const hit of whole.query((q) => tokens.forEach((t) => q.term(t, { usePipeline: false, presence: sandbox.window.lunr.Query.presence.OPTIONAL })))) {
+        complete[hit.ref] = hit.score;
+      }
+      out.push([partial, complete]);
+    }
+    return out;
+  }
+  for (const q of input) {
+    const { index, files } = await opened();
+    if (mode === "search") {
+      const { results, total, exact } = await api.search(index, q.query, q.options || {}, q.limit || 10);
+      out.push({ results: results.map((r) => ({ url: r.url, title: r.title, kind: r.kind, tier: r.tier, score: r.score })),
+                 total, exact, files });
+    } else if (mode === "suggest") {
+      out.push(await api.suggest(index, q));
+    } else {
+      process.stderr.write("usage: search_cli.js tokenize | search SITE_DIR | suggest SITE_DIR\n");
+      process.exit(2);
+    }
+  }
+  return out;
 }
+
+main().then((out) => process.stdout.write(JSON.stringify(out)), (err) => { console.error(err); process.exit(1); });
