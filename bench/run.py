@@ -21,6 +21,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 import yaml
 
@@ -33,8 +34,10 @@ BENCH = ROOT / "bench"
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = "/usr/bin/chromium"
 PAGEFIND = BENCH / "node_modules" / ".bin" / "pagefind"
-SEARCH_FILES = ("data/search-index.js", "static/vendor/lunr-2.3.9/lunr.min.js", "static/js/search.js")
-SEARCH_BUDGET = 250 * 1024
+SEARCH_CODE = ("static/vendor/lunr-2.3.9/lunr.min.js", "static/js/search.js")
+# A cold first search of each, at each size (a keyword, an agency's alias, a document number)
+SCALE_QUERIES = ("跨境电商", "市人社局", "甬政办发〔2021〕79号")
+SCALE_CORPORA = (1, 20, 100)
 # Run a command and print the peak resident memory of the largest process it started.
 PEAK_RSS = "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); " \
            "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); sys.exit(r.returncode)"
@@ -109,18 +112,18 @@ window.loadScript = (src) => new Promise((ok, fail) => { const s = document.crea
 window.ours = async (queries) => {
   const t0 = performance.now();
   await loadScript("static/vendor/lunr-2.3.9/lunr.min.js");
-  await loadScript("data/search-index.js");
   await loadScript("static/js/search.js");
-  PolicySearch.prepare(SEARCH_DATA);
-  const load = performance.now() - t0;
+  const load = (name) => loadScript("data/search/" + name + ".js").then(() => window.PolicySearchFiles[name]);
+  const index = await PolicySearch.open(load);
+  const load_ms = performance.now() - t0;
   const out = [], times = [];
   for (const q of queries) {
     const t = performance.now();
-    const results = PolicySearch.search(SEARCH_DATA, q).slice(0, 10);
+    const { results } = await PolicySearch.search(index, q, {}, 10);
     times.push(performance.now() - t);
     out.push(results.map((r) => r.url.split("#")[0]));
   }
-  return { load, times, results: out };
+  return { load: load_ms, times, results: out };
 };
 window.pagefindSearch = async (queries) => {
   const t0 = performance.now();
@@ -209,6 +212,183 @@ def search_comparison(site: Path, work: Path, queries: list[dict], runs: int) ->
     return out
 
 
+# --- search at archive scale ----------------------------------------------------------------
+
+# Pagefind's own API on a page of its own, doing what our search.html?q= does: the first ten
+# results with their titles and excerpts.
+PAGEFIND_PAGE = """<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>Pagefind</title></head>
+<body><ol id="results"></ol><script type="module">
+const q = new URLSearchParams(location.search).get("q");
+const pagefind = await import("./pagefind/pagefind.js");
+await pagefind.init();
+const search = await pagefind.search(q);
+const data = await Promise.all(search.results.slice(0, 10).map((r) => r.data()));
+const list = document.getElementById("results");
+for (const d of data) {
+  const item = document.createElement("li"), link = document.createElement("a"), excerpt = document.createElement("p");
+  link.href = d.url; link.textContent = d.meta.title; excerpt.innerHTML = d.excerpt;
+  item.append(link, excerpt); list.append(item);
+}
+list.dataset.ready = "true";
+</script></body></html>"""
+# When the results are on the page: performance.now() is counted from the navigation's start.
+SHOWN = """new MutationObserver((_, observer) => {
+  if (document.querySelector("[data-ready=true]")) { window.__shown = performance.now(); observer.disconnect(); }
+}).observe(document, { subtree: true, childList: true, attributes: true });"""
+INDEX_COST = """import json, resource, shutil, sys, time
+from pathlib import Path
+sys.path.insert(0, ".")
+from explorer import site as pipeline, search
+site = pipeline.load(Path(".")); pipeline.resolve(site)
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+out = Path(sys.argv[1]); shutil.rmtree(out, ignore_errors=True)
+started = time.perf_counter()
+for name, text in search.search_files(site):
+    path = out / name; path.parent.mkdir(parents=True, exist_ok=True); path.write_text(text, encoding="utf-8")
+print(json.dumps({"seconds": time.perf_counter() - started, "model_kb": before,
+                  "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+                  "workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"""
+
+# lunr with the text as one more field, against our shards: the size of the postings only
+LUNR_BODY = """import gzip, json, sys, time
+from pathlib import Path
+sys.path.insert(0, ".")
+from explorer import site as pipeline, search, lunrindex
+site = pipeline.load(Path(".")); pipeline.resolve(site)
+items = search.entries(site)
+documents = search.index_documents(items)
+for document, item in zip(documents, items):
+    document["b"] = list(search.text_counts(search.entry_text(items, item)).elements())
+started = time.perf_counter()
+index = lunrindex.build_index(documents, [(s, b) for s, b in search.FIELDS.values()] + [("b", 1)])
+seconds = time.perf_counter() - started
+data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()
+shards = sum(len(gzip.compress(p.read_bytes(), 6)) for p in (Path(sys.argv[1]) / "data" / "search" / "t").iterdir())
+print(json.dumps({"seconds": seconds, "raw": len(data), "gz": len(gzip.compress(data, 6)), "shards_gz": shards}))"""
+
+
+def _is_search_file(url: str, engine: str) -> bool:
+    if engine == "pagefind":
+        return "/pagefind/" in url
+    return "/data/search/" in url or url.endswith(SEARCH_CODE)
+
+
+def cold_searches(served: Path, base: str, runs: int) -> dict:
+    """Per engine and query: open the results page in a fresh context (nothing cached)
+    and time it until the results are shown; bytes of the search files fetched (gzip);
+    the page's JS heap after the search (after a collection)."""
+    from playwright.sync_api import sync_playwright
+    out: dict = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"])
+        for engine, page_url in (("ours", "search.html"), ("pagefind", "pagefind-search.html")):
+            for query in SCALE_QUERIES:
+                shown, fetched_gz, files, heap = [], [], [], []
+                for n in range(runs + 1):
+                    context = browser.new_context()
+                    context.add_init_script(SHOWN)
+                    page = context.new_page()
+                    fetched: list[str] = []
+                    page.on("requestfinished", lambda r: fetched.append(r.url))
+                    page.goto(f"{base}{page_url}?q={quote(query)}")
+                    page.wait_for_function("window.__shown !== undefined", timeout=120_000)
+                    elapsed = page.evaluate("window.__shown")
+                    cdp = context.new_cdp_session(page)
+                    cdp.send("HeapProfiler.collectGarbage")
+                    used = cdp.send("Runtime.getHeapUsage")["usedSize"]
+                    context.close()
+                    if n == 0:
+                        continue   # warm-up: the server's and the disk's caches
+                    search_files = {u for u in fetched if _is_search_file(u, engine)}
+                    shown.append(elapsed)
+                    fetched_gz.append(sum(_gz(served / u[len(base):].split("?")[0]) for u in search_files))
+                    files.append(len(search_files))
+                    heap.append(used)
+                out.setdefault(engine, {})[query] = {"shown_ms": statistics.median(shown), "shown_all": shown,
+                                                     "bytes_gz": statistics.median(fetched_gz),
+                                                     "files": statistics.median(files), "heap": max(heap)}
+        browser.close()
+    return out
+
+
+def search_at_scale(work: Path, runs: int, built: dict[int, Path], factors: list[int]) -> dict:
+    """Ours and Pagefind over the same pages at 1×, 20× and 100×: index build cost, and
+    cold first searches over HTTP in headless Chromium."""
+    out = {}
+    for factor in factors:
+        project = built.get(factor)
+        if project is None:
+            project = project_for(factor, work)
+            timed([sys.executable, "build.py", "build"], project)
+        site = (project / "site").resolve()
+        served = work / f"served-{factor}x"
+        shutil.rmtree(served, ignore_errors=True)
+        shutil.copytree(site, served)
+        done = subprocess.run([sys.executable, "-c", INDEX_COST, str(work / "index-only")], cwd=project,
+                              capture_output=True, text=True, check=True)
+        ours_index = yaml.safe_load(done.stdout.strip().splitlines()[-1])
+        lunr_body = None
+        if factor <= 20:
+            done = subprocess.run([sys.executable, "-c", LUNR_BODY, str(work / "index-only")], cwd=project,
+                                  capture_output=True, text=True, check=True)
+            lunr_body = yaml.safe_load(done.stdout.strip().splitlines()[-1])
+        seconds, rss, _ = timed([str(PAGEFIND), "--site", str(served), "--quiet"], project)
+        (served / "pagefind-search.html").write_text(PAGEFIND_PAGE, encoding="utf-8")
+        pages = sum(1 for _ in site.rglob("*.html"))
+        documents = len(list((project / "content" / "documents").glob("*.md")))
+        server, base = serve(served)
+        try:
+            searches = cold_searches(served, base, runs)
+        finally:
+            server.shutdown()
+        out[factor] = {"documents": documents, "pages": pages, "ours_index": ours_index, "lunr_body": lunr_body,
+                       "pagefind_index": {"seconds": seconds, "peak_kb": rss},
+                       "pagefind_bytes": sum(p.stat().st_size for p in (served / "pagefind").rglob("*") if p.is_file()),
+                       "ours_bytes": sum(p.stat().st_size for p in (site / "data" / "search").rglob("*") if p.is_file()),
+                       "searches": searches}
+        shutil.rmtree(served, ignore_errors=True)
+        if factor not in built:
+            shutil.rmtree(project, ignore_errors=True)
+    return out
+
+
+def scale_lines(scale: dict) -> list[str]:
+    lines = ["", "## Search at archive scale", "",
+             "Cold first search: `search.html?q=` opened in a fresh browser context (nothing cached) over HTTP in "
+             "headless Chromium, timed from the navigation's start until the results are on the page; Pagefind "
+             "1.6 through its API on a page doing the same (the first ten results with their excerpts). Bytes are "
+             "the search's own files (index, shards, fragments, code; gzip), heap is the page's JS heap after the "
+             f"search. Median of the runs after a warm-up; queries: {', '.join(SCALE_QUERIES)}.", "",
+             "| corpus | documents / pages | query | ours: bytes (gzip) | ours: files | ours: open → results | ours: JS heap "
+             "| Pagefind: bytes | Pagefind: files | Pagefind: open → results | Pagefind: JS heap |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for factor, e in scale.items():
+        for query in SCALE_QUERIES:
+            o, p = e["searches"]["ours"][query], e["searches"]["pagefind"][query]
+            lines.append(f"| {factor}× | {e['documents']} / {e['pages']:,} | {query} | {o['bytes_gz'] / 1024:.0f} KiB | "
+                         f"{o['files']:.0f} | {o['shown_ms']:.0f} ms | {o['heap'] / 1e6:.1f} MB | "
+                         f"{p['bytes_gz'] / 1024:.0f} KiB | {p['files']:.0f} | {p['shown_ms']:.0f} ms | {p['heap'] / 1e6:.1f} MB |")
+    lines += ["", "Index build (ours: the index stage alone, after loading the model, two worker processes; "
+              "Pagefind: its whole run over the built pages):", "",
+              "| corpus | ours: time | ours: peak RSS (main / each worker) | ours: on disk | Pagefind: time | "
+              "Pagefind: peak RSS | Pagefind: on disk |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for factor, e in scale.items():
+        o, p = e["ours_index"], e["pagefind_index"]
+        lines.append(f"| {factor}× | {o['seconds']:.1f} s | {o['peak_kb'] / 1024:.0f} MB (model {o['model_kb'] / 1024:.0f} MB) "
+                     f"/ {o['workers_kb'] / 1024:.0f} MB | {e['ours_bytes'] / 1e6:.0f} MB | {p['seconds']:.1f} s | "
+                     f"{p['peak_kb'] / 1024:.0f} MB | {e['pagefind_bytes'] / 1e6:.0f} MB |")
+    lines += ["", "The text postings as a lunr field instead (lunr 2.3.9's serialisation of the same tokens with the "
+              "text as a fifth field, against our token shards; both gzip):", ""]
+    for factor, e in scale.items():
+        if e.get("lunr_body"):
+            b = e["lunr_body"]
+            lines.append(f"- {factor}×: lunr with the text {b['gz'] / 1e6:.1f} MB ({b['raw'] / 1e6:.0f} MB raw, built in "
+                         f"{b['seconds']:.1f} s, one file to load whole) vs our shards {b['shards_gz'] / 1e6:.1f} MB in all, "
+                         "of which a query loads the few shards of its tokens")
+    return lines
+
+
 def _gz(path: Path) -> int:
     return len(gzip.compress(path.read_bytes(), 9)) if path.is_file() else 0
 
@@ -222,14 +402,17 @@ def main() -> int:
     parser.add_argument("--no-peers", action="store_true", help="only our build (for a quick smoke run)")
     parser.add_argument("--no-browser", action="store_true", help="skip the search measurements")
     parser.add_argument("--report", default=str(BENCH / "REPORT.md"))
+    parser.add_argument("--scale", default=",".join(map(str, SCALE_CORPORA)), help="corpora of the search at scale")
+    parser.add_argument("--scale-only", action="store_true", help="only the search at scale")
     args = parser.parse_args()
     factors = [int(f) for f in args.corpora.split(",")]
     queries = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
     report: dict = {"runs": args.runs, "machine": f"{platform.machine()}, {os.cpu_count()} cores, "
                     f"Python {platform.python_version()}", "corpora": {}}
+    built: dict[int, Path] = {}
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         work = Path(tmp)
-        for factor in factors:
+        for factor in factors if not args.scale_only else []:
             project = project_for(factor, work)
             documents = len(list((project / "content" / "documents").glob("*.md")))
             entry = {"documents": documents, "ours": [], "rss": [], "stages": [], "hugo": [], "pagefind": [],
@@ -270,11 +453,15 @@ def main() -> int:
                 sizes = sorted(_gz(p) for p in site.rglob("*.html"))
                 entry["largest_page_gz"], entry["median_page_gz"] = sizes[-1], statistics.median(sizes)
                 entry["site_bytes"] = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-                entry["search_payload"] = {name: _gz(site / name) for name in SEARCH_FILES}
+                entry["search_entry"] = {name: _gz(site / name) for name in (*SEARCH_CODE, "data/search/index.js")}
                 if not args.no_browser and not args.no_peers:
                     report["search"] = search_comparison(site, work, queries, min(args.runs, 3))
             report["corpora"][factor] = entry
-    report["hostile"] = hostile.measure(min(args.runs, 3))
+            built[factor] = project
+        if not args.no_browser and not args.no_peers:
+            report["scale"] = search_at_scale(work, min(args.runs, 3), built, [int(f) for f in args.scale.split(",")])
+    if not args.scale_only:
+        report["hostile"] = hostile.measure(min(args.runs, 3))
     write_report(report, Path(args.report))
     return 0
 
@@ -305,21 +492,22 @@ def write_report(report: dict, path: Path) -> None:
         peers = f"; Hugo + Pagefind {med(hp) / e['documents'] * 1000:.1f} ms" if hp else ""
         peers += f"; MkDocs Material {med(e['mkdocs']) / e['documents'] * 1000:.1f} ms" if e["mkdocs"] else ""
         lines.append(f"- {factor}×: ours {med(e['ours']) / e['pages'] * 1000:.2f} ms{peers}")
-    lines += ["", "Stages of our build (median ms, from `build.py build --timings`):", "",
-              "| corpus | " + " | ".join(next(iter(report["corpora"].values()))["stages"][0]) + " | rebuild after one change |",
-              "| --- |" + " --- |" * (len(next(iter(report["corpora"].values()))["stages"][0]) + 1)]
+    if report["corpora"]:
+        lines += ["", "Stages of our build (median ms, from `build.py build --timings`):", "",
+                  "| corpus | " + " | ".join(next(iter(report["corpora"].values()))["stages"][0]) + " | rebuild after one change |",
+                  "| --- |" + " --- |" * (len(next(iter(report["corpora"].values()))["stages"][0]) + 1)]
     for factor, e in report["corpora"].items():
         names = e["stages"][0]
         lines.append(f"| {factor}× | " + " | ".join(f"{med([s[n] for s in e['stages']]):.0f}" for n in names)
                      + f" | {e['rebuild']:.2f} s (full; no incremental build) |")
     first = report["corpora"].get(1)
     if first and "largest_page_gz" in first:
-        payload = sum(first["search_payload"].values())
         lines += ["", "## Pages (1×)", "",
                   f"- largest page {first['largest_page_gz'] / 1024:.1f} KB gzip, median page "
                   f"{first['median_page_gz'] / 1024:.1f} KB gzip, whole site {first['site_bytes'] / 1024 / 1024:.1f} MB on disk",
-                  f"- search payload {payload / 1024:.1f} KB gzip: " +
-                  ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in first["search_payload"].items())]
+                  "- what every search loads first (gzip): " +
+                  ", ".join(f"{k} {v / 1024:.1f} KB" for k, v in first["search_entry"].items()) +
+                  "; then the shards of its tokens and the fragments of the results shown"]
     if "search" in report:
         s = report["search"]
         lines += ["", "## Search (1×, same pages, over HTTP in headless Chromium)", "",
@@ -329,6 +517,8 @@ def write_report(report: dict, path: Path) -> None:
             r = s[name]
             lines.append(f"| {label} | {r['first_search_gz'] / 1024:.1f} KB | {r['files']} | {r['load_ms']:.0f} ms | "
                          f"{r['query_ms']:.1f} ms | {r['recall']:.3f} | {r['mrr']:.3f} |")
+    if "scale" in report:
+        lines += scale_lines(report["scale"])
     if "hostile" in report:
         lines += ["", "## Hostile input: checks that must stay linear", "",
                   "Anchor naming on paragraphs and rows that repeat one number, and the lineage cycle check on a "
@@ -377,9 +567,26 @@ def targets(report: dict) -> list[str]:
         worst = max(points[-1][2] / points[-1][0] / (points[0][2] / points[0][0]) for points in report["hostile"].values())
         check("anchor naming and the cycle check linear (per-unit cost at 100× within 1.5× of 1×, collector paused)",
               hostile.linear(report["hostile"]), f"largest ratio {worst:.2f}")
-    if 1 in c and "search_payload" in c[1]:
-        total = sum(c[1]["search_payload"].values())
-        check("search payload ≤ 250 KB gzip", total <= SEARCH_BUDGET, f"{total / 1024:.1f} KB")
+    if "scale" in report:
+        scale = report["scale"]
+        searches = [(f, q, e["searches"]["ours"][q], e["searches"]["pagefind"][q]) for f, e in scale.items() for q in SCALE_QUERIES]
+        worst = max(o["bytes_gz"] for _, _, o, _ in searches)
+        check("cold first search ≤ 300 KiB (gzip) at every size", worst <= 300 * 1024, f"largest {worst / 1024:.0f} KiB")
+        large = [(f, q, o, p) for f, q, o, p in searches if f >= 20]
+        check("cold first search bytes ≤ Pagefind's at 20× and 100×", all(o["bytes_gz"] <= p["bytes_gz"] for _, _, o, p in large),
+              ", ".join(f"{f}× {q}: {o['bytes_gz'] / 1024:.0f} vs {p['bytes_gz'] / 1024:.0f} KiB" for f, q, o, p in large))
+        for limit, sizes in ((400, [f for f in scale if f <= 20]), (600, [f for f in scale if f > 20])):
+            chosen = [(f, q, o) for f, q, o, _ in searches if f in sizes]
+            if chosen:
+                slowest = max(o["shown_ms"] for _, _, o in chosen)
+                check(f"search.html?q= → results ≤ {limit} ms at {', '.join(f'{f}×' for f in sizes)}", slowest <= limit,
+                      f"slowest median {slowest:.0f} ms")
+        biggest = max(scale)
+        heap = max(o["heap"] for f, _, o, _ in searches if f == biggest)
+        check(f"JS heap after the search ≤ 30 MB at {biggest}×", heap <= 30e6, f"{heap / 1e6:.1f} MB")
+        index = scale[biggest]["ours_index"]
+        peak = max(index["peak_kb"], index["workers_kb"])
+        check(f"index build at {biggest}× ≤ 1 GB", peak <= 1024 * 1024, f"{index['seconds']:.1f} s, peak {peak / 1024:.0f} MB")
     return out
 
 
