@@ -14,8 +14,9 @@ Files (under data/search/):
                ranges of kinds and collections, the traditional-character folds;
   t/<n>.js     token shards, a token's by a hash of it (about SHARD_CHARS each): per token lunr's
                weights for the boosted fields (title, number, agency, domain) and the
-               weight of the token in the entry's whole text; "=key" tokens (an entry's
-               exact title, number or name) and "@name" tokens (the agencies of a task);
+               weight of the token in the entry's whole text; "=name" tokens: the
+               entries whose exact title, number or name it is, and the tasks of the
+               agency so named;
   f/<n>.js     result fragments, FRAGMENT_SIZE entries each: what a result shows and the
                text a snippet is cut from and the exact tiers are checked against;
   names.js     titles, numbers and agency names, for "did you mean" (loaded only then).
@@ -23,6 +24,7 @@ Entries are document sections and articles, tasks and agencies, by position.
 """
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import multiprocessing
@@ -197,8 +199,9 @@ class TokenPostings:
     """Token -> its postings: [title, number, agency, domain, text, heads]: lunr's weights
     of the boosted fields and the token's weight in the entry's text, each a flat list of
     position deltas and integer weights, and the entries with the token in the title or a
-    key (position deltas); "=key" and "@name" -> position deltas. Kept as arrays; each
-    token's JSON is made when its shard is written."""
+    key (position deltas); "=name" -> [the entries whose title or key it is, the tasks
+    of the agency so named] (position deltas). Kept as arrays; each token's JSON is made
+    when its shard is written."""
 
     def __init__(self, items: list[Entry], workers: int | None = None):
         self.fields, self.text, self.heads = _count_postings(items, workers)
@@ -207,20 +210,51 @@ class TokenPostings:
     def tokens(self) -> list[str]:
         return sorted(self.fields.keys() | self.text.keys() | self.exact.keys())
 
+    def __contains__(self, token: str) -> bool:
+        return token in self.text or token in self.fields or token in self.exact
+
+    def replace(self, position: int, old_tokens, counts: Counter, scale: float) -> None:
+        """One entry's text postings anew: its old tokens' postings lose it, its new
+        tokens' gain it, at its place in position order."""
+        for token in old_tokens:
+            postings = self.text.get(token)
+            if postings is not None:
+                at = _find(postings, position)
+                if at is not None:
+                    del postings[at:at + 2]
+                if not postings:
+                    del self.text[token]
+        once = max(1, round(scale))
+        for token, n in counts.items():
+            postings = self.text.setdefault(token, array("i"))
+            weight = once if n == 1 else max(1, round(n * scale))
+            with memoryview(postings) as view:   # released before the array grows
+                at = bisect.bisect_left(view[0::2], position) * 2
+            postings[at:at] = array("i", (position, weight))
+
     def size(self) -> int:
         """How many numbers the postings hold."""
         return (sum(len(a) for lists in self.fields.values() for a in lists) + sum(map(len, self.text.values()))
-                + sum(map(len, self.heads.values())) + sum(map(len, self.exact.values())))
+                + sum(map(len, self.heads.values())) + sum(len(a) + len(b) for a, b in self.exact.values()))
 
     def json(self, token: str) -> str:
         if token in self.exact:
-            positions = self.exact[token]
-            return _json([b - a for a, b in zip([0, *positions], positions)])
+            return _json([[b - a for a, b in zip([0, *positions], positions)] for positions in self.exact[token]])
         lists = [_deltas(field) for field in self.fields[token]] if token in self.fields else [[]] * len(FIELDS)
         text, heads = self.text.get(token), self.heads.get(token)
         heads = heads.tolist() if heads else []
         heads[1:] = [b - a for a, b in zip(heads, heads[1:])]
         return _json([*lists, _deltas(text) if text else [], heads])
+
+
+def _find(postings: array, position: int) -> int | None:
+    """Where position is in [position, weight, ...], or None."""
+    with memoryview(postings) as view:   # released before the caller resizes the array
+        positions = view[0::2]
+        at = bisect.bisect_left(positions, position)
+        found = at < len(positions) and positions[at] == position
+        positions.release()
+    return at * 2 if found else None
 
 
 def _deltas(flat: array) -> list[int]:
@@ -332,15 +366,16 @@ def _field_postings(items: list[Entry]) -> dict[str, list[array]]:
     return lunrindex.weighted_postings(index_documents(items), fields, LUNR_SCALE)
 
 
-def _exact_keys(items: list[Entry]) -> dict[str, list[int]]:
-    """"=key" -> the entries whose key it is; "@name" -> the tasks of the agency so named."""
-    exact: dict[str, set[int]] = {}
+def _exact_keys(items: list[Entry]) -> dict[str, tuple[list[int], list[int]]]:
+    """"=name" -> (the entries whose key it is, the tasks of the agency so named): one
+    token, so a query looks both up in one shard."""
+    exact: dict[str, tuple[set[int], set[int]]] = {}
     for position, item in enumerate(items):
         for key in keys_of(item):
-            exact.setdefault("=" + squeeze(normalize(key)), set()).add(position)
+            exact.setdefault("=" + squeeze(normalize(key)), (set(), set()))[0].add(position)
         for name in item.agencies.split():
-            exact.setdefault("@" + squeeze(normalize(name)), set()).add(position)
-    return {key: sorted(positions) for key, positions in exact.items()}
+            exact.setdefault("=" + squeeze(normalize(name)), (set(), set()))[1].add(position)
+    return {key: (sorted(keyed), sorted(tasks)) for key, (keyed, tasks) in exact.items()}
 
 
 def _json(value) -> str:
@@ -377,16 +412,6 @@ def shard_count(postings: "TokenPostings") -> int:
     return count
 
 
-def _shards(postings: TokenPostings, count: int) -> Iterator[tuple[int, str]]:
-    """(shard number, shard as JSON), every shard (an empty one too: the page asks for
-    the shard of any token it is given); tokens in order."""
-    parts: list[list[str]] = [[] for _ in range(count)]
-    for token in postings.tokens():
-        parts[shard_of(token, count)].append(token)
-    for n, tokens in enumerate(parts):
-        yield n, "{" + ",".join(f"{_json(token)}:{postings.json(token)}" for token in tokens) + "}"
-
-
 def _ranges(items: list[Entry]) -> list[list]:
     """[first position, kind code, collection] of each run of entries alike: the page
     filters by kind and collection before it loads a fragment."""
@@ -405,34 +430,121 @@ def _row(items: list[Entry], item: Entry) -> list:
     return row
 
 
-def traditional_folds(items: list[Entry]) -> str:
-    """Traditional characters and the simplified ones the corpus writes, as pairs in one
-    string (電电當当…), from OpenCC's t2s conversion one character at a time, limited to
-    the characters the entries use: a reader who types 跨境電商 finds 跨境电商."""
+def traditional_pairs() -> list[tuple[str, str]]:
+    """(traditional, simplified) for every Han character OpenCC's t2s conversion changes,
+    one character at a time."""
     import opencc   # only the index needs it
+    candidates = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(candidates)).split("\n")
+    return [(t, s) for t, s in zip(candidates, converted) if t != s]
+
+
+def traditional_folds(items: list[Entry], pairs: list[tuple[str, str]] | None = None) -> str:
+    """Traditional characters and the simplified ones the corpus writes, as pairs in one
+    string (電电當当…), limited to the characters the entries use: a reader who types
+    跨境電商 finds 跨境电商."""
     used: set[str] = set()
     for i in items:   # set() of each text, not a regex over all of it: this is in every build
         used.update(i.title, i.body, i.agency, i.domain)
-    candidates = [chr(c) for c in range(0x4E00, 0xA000)] + [chr(c) for c in range(0x3400, 0x4DC0)]
-    converted = opencc.OpenCC("t2s").convert("\n".join(candidates)).split("\n")
-    return "".join(t + s for t, s in zip(candidates, converted) if t != s and s in used)
+    return "".join(t + s for t, s in (pairs if pairs is not None else traditional_pairs()) if s in used)
+
+
+class SearchIndex:
+    """The search files of a site, and what an edit needs to update them: the entries'
+    token postings (kept by incremental builds between builds)."""
+
+    def __init__(self, site: Site, workers: int | None = None):
+        self.items = entries(site)
+        self.postings = TokenPostings(self.items, workers)
+        self.shards = shard_count(self.postings)
+        self.members: dict[int, set[str]] = {}   # shard -> its tokens
+        for token in self.postings.tokens():
+            self.members.setdefault(shard_of(token, self.shards), set()).add(token)
+        self.pairs = traditional_pairs()
+
+    def files(self) -> Iterator[tuple[str, str]]:
+        """Every file of the search: (path under the site root, text), made one at a time
+        (at an archive's size they are hundreds of megabytes together)."""
+        for n in range(0, len(self.items), FRAGMENT_SIZE):
+            yield self._fragment(n // FRAGMENT_SIZE)
+        names = sorted({k for item in self.items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
+        yield f"{SEARCH_DIR}/names.js", _script("names", _json(names))
+        for n in range(self.shards):
+            yield self._shard(n)
+        yield self._manifest()
+
+    def apply(self, text: dict[str, array | None]) -> None:
+        """Text postings an incremental build changed (None: the token is gone), as kept."""
+        for token, postings in text.items():
+            members = self.members.setdefault(shard_of(token, self.shards), set())
+            if postings is None:
+                self.postings.text.pop(token, None)
+            else:
+                self.postings.text[token] = postings
+            if token in self.postings:
+                members.add(token)
+            else:
+                members.discard(token)
+
+    def update(self, site: Site) -> list[tuple[str, str]] | None:
+        """After documents' bodies changed: the files that change, or None when the edit
+        reaches further than the texts of entries (entries added or removed, a title,
+        heading, key or boosted field changed: then the whole index is written again)."""
+        items = entries(site)
+        old = self.items
+        if len(items) != len(old):
+            return None
+        changed = []
+        for position, (before, after) in enumerate(zip(old, items)):
+            if before == after:
+                continue
+            same_outside_body = (before.kind, before.title, before.url, before.number, before.agency, before.domain,
+                                 before.collection, before.parent, before.agencies) == \
+                                (after.kind, after.title, after.url, after.number, after.agency, after.domain,
+                                 after.collection, after.parent, after.agencies)
+            if not same_outside_body:
+                return None
+            changed.append(position)
+        touched = self.touched = set()   # the tokens whose text postings an incremental build keeps
+        for position in changed:
+            before = text_counts(entry_text(old, old[position]))
+            after_item = items[position]
+            after = text_counts(entry_text(items, after_item))
+            touched.update(before.keys() | after.keys())
+            self.postings.replace(position, before.keys(), after, text_scale(len(after_item.body)))
+        self.items = items
+        if shard_count(self.postings) != self.shards:
+            return None
+        for token in touched:
+            members = self.members.setdefault(shard_of(token, self.shards), set())
+            if token in self.postings:
+                members.add(token)
+            else:
+                members.discard(token)
+        files = [self._fragment(n) for n in sorted({p // FRAGMENT_SIZE for p in changed})]
+        files.extend(self._shard(n) for n in sorted({shard_of(token, self.shards) for token in touched}))
+        files.append(self._manifest())
+        return files
+
+    def _shard(self, n: int) -> tuple[str, str]:
+        """Every shard is written, an empty one too: the page asks for the shard of any token."""
+        tokens = sorted(self.members.get(n, ()))
+        shard = "{" + ",".join(f"{_json(token)}:{self.postings.json(token)}" for token in tokens) + "}"
+        return f"{SEARCH_DIR}/t/{n}.js", _script(f"t/{n}", shard)
+
+    def _fragment(self, n: int) -> tuple[str, str]:
+        rows = [_row(self.items, item) for item in self.items[n * FRAGMENT_SIZE:(n + 1) * FRAGMENT_SIZE]]
+        return f"{SEARCH_DIR}/f/{n}.js", _script(f"f/{n}", _json(rows))
+
+    def _manifest(self) -> tuple[str, str]:
+        manifest = {"format": 1, "count": len(self.items), "kinds": {code: name for code, name in KINDS.values()},
+                    "layout": list(STORE_LAYOUT), "fields": [[short, boost] for short, boost in FIELDS.values()],
+                    "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
+                    "ranges": _ranges(self.items), "shards": self.shards,
+                    "fold": traditional_folds(self.items, self.pairs)}
+        return urls.SEARCH_INDEX, _script("index", _json(manifest))
 
 
 def search_files(site: Site) -> Iterator[tuple[str, str]]:
-    """Every file of the search: (path under the site root, text), made one at a time
-    (at an archive's size they are hundreds of megabytes together)."""
-    items = entries(site)
-    for n in range(0, len(items), FRAGMENT_SIZE):
-        rows = [_row(items, item) for item in items[n:n + FRAGMENT_SIZE]]
-        yield f"{SEARCH_DIR}/f/{n // FRAGMENT_SIZE}.js", _script(f"f/{n // FRAGMENT_SIZE}", _json(rows))
-    names = sorted({k for item in items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
-    yield f"{SEARCH_DIR}/names.js", _script("names", _json(names))
-    postings = TokenPostings(items)
-    shards = shard_count(postings)
-    for n, shard in _shards(postings, shards):
-        yield f"{SEARCH_DIR}/t/{n}.js", _script(f"t/{n}", shard)
-    manifest = {"format": 1, "count": len(items), "kinds": {code: name for code, name in KINDS.values()},
-                "layout": list(STORE_LAYOUT), "fields": [[short, boost] for short, boost in FIELDS.values()],
-                "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
-                "ranges": _ranges(items), "shards": shards, "fold": traditional_folds(items)}
-    yield urls.SEARCH_INDEX, _script("index", _json(manifest))
+    """Every file of the search, by its path under the site root."""
+    return SearchIndex(site).files()

@@ -85,7 +85,7 @@ def test_the_index_is_a_manifest_and_shards_by_token_hash(built_site):
 
 @needs_node
 def test_python_and_javascript_put_a_token_in_the_same_shard(built_site):
-    strings = _generated_strings(300) + ["=甬政办发〔2021〕79号", "@市人社局", "跨境", "qflp", "𠀀𠀁"]
+    strings = _generated_strings(300) + ["=甬政办发〔2021〕79号", "=市人社局", "跨境", "qflp", "𠀀𠀁"]
     assert _node("shards", str(built_site), data=strings) == [search.shard_of(s, 1024) for s in strings]
 
 
@@ -96,7 +96,7 @@ def test_a_cold_search_loads_a_few_of_the_files(built_site):
     for answer in out:
         loaded = answer["files"]
         assert loaded[0] == "index" and len(set(loaded)) == len(loaded)
-        # a shard per token at most: the query's pairs, its exact key and agency key, its characters
+        # a shard per token at most: the query's pairs, its exact name, its characters
         assert 1 <= sum(f.startswith("t/") for f in loaded) <= 16 < shards / 5
         assert 1 <= sum(f.startswith("f/") for f in loaded) <= 40 < fragments / 4
         assert "names" not in loaded   # "did you mean" only when nothing matches as written

@@ -205,17 +205,17 @@
 
   // Every candidate with its exact score and the upper bound of its tier.
   async function candidates(index, q, options, withUnits) {
-    const wanted = [...q.tokens, ...q.phraseTokens, "=" + q.phrase, "@" + q.phrase];
+    const wanted = [...q.tokens, ...q.phraseTokens, "=" + q.phrase];
     if (withUnits) wanted.push(...q.wordUnits.flat());
     const found = await postings(index, [...new Set(wanted)]);
     const text = new Map(), heads = new Map();
     for (const [token, value] of found) {
-      if (token[0] === "=" || token[0] === "@") continue;
+      if (token[0] === "=") continue;
       text.set(token, weighted(value[TEXT]));
       heads.set(token, positions(value[HEADS]));
     }
-    const keyed = positions(found.get("=" + q.phrase) || []);
-    const agencies = positions(found.get("@" + q.phrase) || []);
+    const [keys, tasks] = found.get("=" + q.phrase) || [[], []];
+    const keyed = positions(keys), agencies = positions(tasks);
     const scores = fieldScores(index, q, found);
     const textScale = index.manifest.text_scale;
     const has = (token, position) => text.has(token) && text.get(token).has(position);
@@ -301,7 +301,9 @@
       state = { q, options: opts, pending, next: 0, ranked: [], rounds: 0, dropped: 0, withUnits: false, total: pending.length };
       index.states.set(key, state);
     }
-    await settle(index, state, limit || 10);
+    // one settling at a time per query: the page may ask again while a first one runs
+    state.queue = (state.queue || Promise.resolve()).then(() => settle(index, state, limit || 10));
+    await state.queue;
     const shown = state.ranked.slice(0, limit || 10);
     return {
       results: shown.map(({ entry, tier, score }) => ({
@@ -599,9 +601,19 @@
     run();
   }
 
+  // The script runs as soon as it arrives (async): the search page's query is searched
+  // while the page is still being parsed, and the page parts are set up once it is.
   if (typeof document !== "undefined") {
-    setupPage();
-    setupResultsPage();
+    const script = document.currentScript;
+    const base = script ? script.src.replace(/static\/js\/search\.js(\?.*)?$/, "") : "";
+    const params = new URLSearchParams(window.location.search);
+    if (/\/search\.html$/.test(window.location.pathname) && (params.get("q") || "").trim()) {
+      const options = { kind: params.get("kind") || "", collection: params.get("collection") || "" };
+      loadIndex(base).then((index) => search(index, params.get("q"), options, PAGE)).catch(() => {});
+    }
+    const start = () => { setupPage(); setupResultsPage(); };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+    else start();
   }
   const api = { normalize, tokenize, open, search, suggest, queryFieldScores, shardOf };
   if (typeof module !== "undefined" && module.exports) module.exports = api;
