@@ -17,32 +17,63 @@ import sys
 import time
 from pathlib import Path
 
-from explorer import site as pipeline, urls
+from explorer import incremental, site as pipeline, urls
 from explorer.errors import ContentErrors
+from explorer.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
 
 
 def build(args) -> int:
     started = time.perf_counter()
+    out = Path(os.path.abspath(args.out))
+    site_url = urls.published_url(args.site_url)
+    why_full = "--full"
+    if not args.full:
+        done = incremental.rebuild(ROOT, out, site_url, strict=args.strict)
+        why_full = done if isinstance(done, str) else ""
+        if not why_full:
+            for warning in done.warnings:
+                print(warning, file=sys.stderr)
+            if not done.pages and not done.files:
+                print(f"nothing changed since the last build; {os.path.relpath(out)}/ stands")
+            else:
+                print(f"built {len(done.pages)} page{'s' if len(done.pages) != 1 else ''} incrementally "
+                      f"({', '.join(done.pages)}; {done.files} files written) in {time.perf_counter() - started:.2f}s")
+            _print_timings(args, done.timings)
+            return 0
+    progress = Progress(quiet=args.quiet)
+    progress.stage("load")
+    inputs = incremental.input_hashes(ROOT)   # before loading: an edit made meanwhile is seen next time
     site = pipeline.load(ROOT)
-    site.site_url = urls.published_url(args.site_url)
+    site.site_url = site_url
     loaded = time.perf_counter()
+    progress.stage("resolve")
     problems = pipeline.resolve(site)
     if problems:
         raise ContentErrors(problems)
     resolved = time.perf_counter()
-    result = pipeline.write(site, Path(os.path.abspath(args.out)), strict=args.strict)
+    try:
+        result = pipeline.write(site, out, strict=args.strict, progress=progress)
+        progress.stage("keep state")
+        kept = incremental.save(ROOT, out, site, result.search, inputs)
+        if kept:
+            result.warnings.append(kept)
+    finally:
+        progress.finish()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
     print(f"built {sum(result.pages.values())} pages ({pages}) from {len(site.documents)} documents, "
-          f"{len(result.warnings)} warnings, in {time.perf_counter() - started:.2f}s")
+          f"{len(result.warnings)} warnings, in {time.perf_counter() - started:.2f}s (a full build: {why_full})")
+    _print_timings(args, {"load": loaded - started, "resolve": resolved - loaded, **result.timings})
+    return 0
+
+
+def _print_timings(args, stages: dict[str, float]) -> None:
     if args.timings:
-        stages = {"load": loaded - started, "resolve": resolved - loaded, **result.timings}
         for stage, seconds in stages.items():
             print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
-    return 0
 
 
 def check(args) -> int:
@@ -74,6 +105,9 @@ def main(argv=None) -> int:
     p.add_argument("--strict", action=argparse.BooleanOptionalAction, default=True,
                    help="fail on any broken internal link or anchor (the default); --no-strict: warn instead")
     p.add_argument("--timings", action="store_true", help="print the time of each stage")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on long builds")
+    p.add_argument("--full", action="store_true",
+                   help="build everything, not only what changed since the last build")
     p.add_argument("--site-url", default=os.environ.get("SITE_URL"),
                    help="where the site is published (default: $SITE_URL); used for sitemap.xml only")
     p.set_defaults(run=build)

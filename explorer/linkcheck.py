@@ -36,17 +36,36 @@ def _unescape(value: str) -> str:
     return value.replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
 
 
-def check_links(pages: dict[str, PageLinks], files: set[str], html_of=None) -> list[ContentError]:
+def check_links(pages: dict[str, PageLinks], files: set[str], html_of=None, ids_of=None) -> list[ContentError]:
     """Problems with the links of every page; `files` holds every path the build wrote,
-    `html_of(url)` the page text, for line numbers in messages."""
+    `html_of(url)` the page text, for line numbers in messages, and `ids_of(url)` the ids
+    of a page not among `pages` (an incremental build checks the pages it rewrote)."""
     problems: list[ContentError] = []
+    known = dict(pages)
+    if ids_of is not None:
+        known = _WithIds(pages, ids_of)
     for page_url, page in pages.items():
         for offset, tag, link in page.links:
-            problem = _check_link(pages, files, page_url, tag, link)
+            problem = _check_link(known, files, page_url, tag, link)
             if problem:
                 line = html_of(page_url).count("\n", 0, offset) + 1 if html_of else None
                 problems.append(ContentError(f"site/{page_url}", line, f"<{tag}> {problem}"))
     return problems
+
+
+class _WithIds(dict):
+    """The pages checked, and any other page's ids read when a link needs them."""
+
+    def __init__(self, pages: dict[str, PageLinks], ids_of):
+        super().__init__(pages)
+        self.ids_of = ids_of
+
+    def __missing__(self, url: str) -> PageLinks:
+        self[url] = PageLinks(self.ids_of(url), [])
+        return self[url]
+
+    def __contains__(self, url) -> bool:
+        return dict.__contains__(self, url) or url.endswith(".html")
 
 
 def _check_link(pages: dict, files: set[str], page_url: str, tag: str, link: str) -> str | None:

@@ -126,6 +126,16 @@ class Staging:
             self._lock.close()
 
 
+def tidy(out: Path) -> None:
+    """What earlier builds left beside the published one (a build that changes nothing
+    publishes nothing, but still clears up)."""
+    out = _absolute(out)
+    builds = builds_folder(out)
+    if out.is_symlink() and builds.is_dir():
+        with _locked(builds / ".lock"):
+            _remove_leftovers(builds, keep=Path(os.readlink(out)).name)
+
+
 def _remove_leftovers(builds: Path, keep: str) -> None:
     """Build folders, locks and links of earlier builds that no running build holds."""
     for entry in sorted(builds.iterdir()):

@@ -153,18 +153,21 @@ def page_specs(site: Site) -> list[PageSpec]:
          documents=documents, types=[t for t in site.types.values() if counts[t.name]], issuers=issuers)
     _task_pages(site, emit)
     _agency_pages(site, emit)
-    for doc in documents:
-        gazette = site.documents.get(doc.gazette) if doc.gazette else None
-        crumbs = [("首页", urls.HOME), ("文件", urls.DOCUMENTS)]
-        if gazette:
-            crumbs.append((gazette.title, urls.url_for(gazette)))
-        crumbs.append((doc.title, None))
-        emit("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs),
-             doc=doc, gazette=gazette,
-             items=site.gazette_items(doc.id) if site.role(doc) == "issue" else [],
-             source=site.sources[doc.source],
-             tasks=[c for c in site.collections.values() if c.document == doc.id])
+    pages.extend(document_spec(site, doc) for doc in documents)
     return pages
+
+
+def document_spec(site: Site, doc: Document) -> PageSpec:
+    """A document's page (an incremental build renders just this one)."""
+    gazette = site.documents.get(doc.gazette) if doc.gazette else None
+    crumbs = [("首页", urls.HOME), ("文件", urls.DOCUMENTS)]
+    if gazette:
+        crumbs.append((gazette.title, urls.url_for(gazette)))
+    crumbs.append((doc.title, None))
+    return PageSpec("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs),
+                    dict(doc=doc, gazette=gazette, items=site.gazette_items(doc.id) if site.role(doc) == "issue" else [],
+                         source=site.sources[doc.source],
+                         tasks=[c for c in site.collections.values() if c.document == doc.id]))
 
 
 def _grouped(tasks: list[Task]) -> list[tuple[Collection | str, list[tuple[str, list[Task]]]]]:

@@ -26,10 +26,11 @@ from .linkcheck import PageLinks, check_links, page_links
 from .markdown import RenderEnv, render_body
 from .model import Document, Site
 from .relations import derive_back_references
+from .progress import QUIET, Progress
 from .publish import Staging, refusal
 from .render import (agency_record, compile_templates, document_record, make_environment, page_specs, render_page,
                      task_record, template_error)
-from .search import search_files
+from .search import SearchIndex
 from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
@@ -39,9 +40,13 @@ class BuildResult:
     pages: Counter = field(default_factory=Counter)
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    search: SearchIndex | None = None   # what an incremental build updates next time
+
+    progress: Progress = QUIET
 
     def step(self, name: str, run, *args):
         """Run one step of writing the site and keep its time."""
+        self.progress.stage(name)
         started = time.perf_counter()
         try:
             return run(*args)
@@ -123,11 +128,12 @@ def resolve(site: Site) -> list[ContentError]:
 PARALLEL_FROM = 300   # pages; below this, forking a second process costs more than it saves
 
 
-def write(site: Site, out: Path, strict: bool = True, workers: int | None = None) -> BuildResult:
+def write(site: Site, out: Path, strict: bool = True, workers: int | None = None,
+          progress: Progress = QUIET) -> BuildResult:
     """Render and write the site to out, in named and timed steps, then publish it in one
     rename. Raises ContentErrors (and leaves out untouched) when a step fails, or when
     the written pages have broken links and strict is on."""
-    result = BuildResult()
+    result = BuildResult(progress=progress)
     problem = refusal(out, site.root, site.theme)
     if problem:
         raise ContentErrors([problem])
@@ -138,10 +144,10 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         raise ContentErrors([_write_error(exc, site.root)]) from None
     folder = staging.folder
     try:
-        links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings)
+        links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings, progress)
         result.step("copy", _copy_files, site, folder)
         result.step("data", _write_data, site, specs, folder)
-        result.step("index", _write_index, site, folder)
+        result.search = result.step("index", _write_index, site, folder)
         problems = result.step("check links", _check_written_links, links, folder)
         if problems and strict:
             raise ContentErrors(problems)
@@ -181,11 +187,13 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
         (folder / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]), encoding="utf-8")
 
 
-def _write_index(site: Site, folder: Path) -> None:
-    for name, text in search_files(site):
+def _write_index(site: Site, folder: Path) -> SearchIndex:
+    index = SearchIndex(site)
+    for name, text in index.files():
         path = folder / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
+    return index
 
 
 def _check_written_links(links: dict[str, PageLinks], folder: Path) -> list[ContentError]:
@@ -199,7 +207,7 @@ def _write_error(exc: OSError, root: Path) -> ContentError:
 
 
 def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None,
-                      warnings: list[ContentError]) -> dict[str, PageLinks]:
+                      warnings: list[ContentError], progress: Progress = QUIET) -> dict[str, PageLinks]:
     """Render every page into folder; returns the links of each page. With enough pages
     and cores, two processes forked from this one share the work (the model is inherited,
     not copied through a pipe; only the links and any template error come back)."""
@@ -209,12 +217,19 @@ def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None
     problems = compile_templates(env, templates)
     if problems:
         raise ContentErrors(problems)
+    progress.stage("render", total=len(specs))
     if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-        parts = [_render_slice(env, site, specs, folder, range(len(specs)))]
+        parts = [_render_slice(env, site, specs, folder, range(len(specs)), progress.update)]
     else:
         context = multiprocessing.get_context("fork")
-        with context.Pool(workers, initializer=_remember, initargs=(env, site, specs, folder)) as pool:
-            parts = pool.map(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
+        done = context.Value("i", 0)   # pages rendered, counted by the workers
+        with context.Pool(workers, initializer=_remember, initargs=(env, site, specs, folder, done)) as pool:
+            pending = pool.map_async(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
+            while not pending.ready():
+                pending.wait(0.1)
+                progress.update(done.value)
+            parts = pending.get()
+    progress.update(len(specs))
     links: dict[str, PageLinks] = {}
     errors: list[ContentError] = []
     for part_links, part_errors in parts:
@@ -239,9 +254,10 @@ def _template_cache(site: Site, warnings: list[ContentError]) -> Path | None:
     return cache
 
 
-def _render_slice(env, site: Site, specs: list, folder: Path, indices) -> tuple[dict[str, PageLinks], list[ContentError]]:
+def _render_slice(env, site: Site, specs: list, folder: Path, indices,
+                  rendered=None) -> tuple[dict[str, PageLinks], list[ContentError]]:
     links = {}
-    for i in indices:
+    for n, i in enumerate(indices, start=1):
         spec = specs[i]
         try:
             html = render_page(env, site, spec)
@@ -254,22 +270,32 @@ def _render_slice(env, site: Site, specs: list, folder: Path, indices) -> tuple[
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
         links[spec.page.url] = page_links(html)
+        if rendered is not None and n % 20 == 0:
+            rendered(n)
     return links, []
 
 
 _WORK: tuple = ()   # what a forked render worker was given (set once in that process)
+_DONE = None        # the pages rendered by all workers, shared
 
 
-def _remember(env, site: Site, specs: list, folder: Path) -> None:
-    global _WORK
-    _WORK = (env, site, specs, folder)
+def _remember(env, site: Site, specs: list, folder: Path, done) -> None:
+    global _WORK, _DONE
+    _WORK, _DONE = (env, site, specs, folder), done
     # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _render_in_worker(indices) -> tuple[dict[str, PageLinks], list[ContentError]]:
-    return _render_slice(*_WORK, indices)
+    last = 0
+
+    def rendered(n: int) -> None:   # the shared count, bumped every 20 pages
+        nonlocal last
+        with _DONE.get_lock():
+            _DONE.value += n - last
+        last = n
+    return _render_slice(*_WORK, indices, rendered)
 
 
 def robots_txt(site_url: str | None) -> str:

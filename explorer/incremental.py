@@ -1,0 +1,343 @@
+"""Incremental builds: a rebuild after an edit writes only what the edit changed.
+
+After each build its state is kept in `.cache/build/`: a hash of every input file (the
+project's content and data, the templates, static files and code), the resolved model,
+the search postings, and the build folder it was published as. The next build compares
+the input files with that state:
+
+- nothing changed: the published site stands;
+- only the bodies of existing documents changed, and each keeps what other pages read
+  from it (front matter, headings, anchors, articles, the documents and agencies it
+  links to or mentions): the new build folder is the last one hard-linked, with those
+  documents' pages, their search fragments, the shards of the tokens they gained or
+  lost and the search manifest written anew, and only the rewritten pages' links
+  checked;
+- anything else (a title, data, a template, code, a document added or removed): a full
+  build, which keeps a new state.
+
+Either way the site is byte-identical to a clean build's (tests compare them over a
+sequence of edits). The state is kept only after a build was published; a state that
+cannot be read, or that describes another build than the one published, is ignored.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+import pickle
+import secrets
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .citations import Linker
+from .content import parse_document
+from .errors import ContentErrors, display_path
+from .linkcheck import check_links, page_links
+from .model import Document, Site
+from .publish import MARKER, Staging, builds_folder, tidy
+from .render import document_spec, make_environment, render_page
+from .search import SearchIndex, entries
+from .sourcefiles import MAX_FILE_BYTES
+from .site import resolve_body
+
+STATE_FORMAT = 1
+JOURNAL_LIMIT = 64 * 1024 * 1024   # past this, an incremental build keeps a whole new state
+INPUT_FOLDERS = ("content", "data", "templates", "static", "explorer")
+_NAMES = [f.name for f in dataclasses.fields(Document)]
+# what loading a document sets from its file besides its body (resolving sets the rest)
+LOADED_FIELDS = tuple(n for n in _NAMES[:_NAMES.index("field_lines") + 1] if n != "body")
+
+
+@dataclass
+class State:
+    inputs: dict[str, str]     # input file (relative to the project) -> sha256
+    site: Site
+    search: SearchIndex
+    folder: str                # the build folder this describes
+    site_url: str | None
+    files: set[str] = field(default_factory=set)   # every file of that build
+    python: str = sys.version
+    base: str = ""             # the kept state this was read from (its journal names it)
+
+
+@dataclass
+class Rebuilt:
+    """What an incremental build did."""
+    pages: list[str]
+    files: int
+    timings: dict[str, float]
+    warnings: list[str] = field(default_factory=list)
+
+
+def state_path(root: Path, out: Path) -> Path:
+    key = hashlib.sha256(os.path.abspath(out).encode("utf-8")).hexdigest()[:16]
+    return root / ".cache" / "build" / f"{key}.pickle"
+
+
+def input_hashes(root: Path, theme: Path | None = None) -> dict[str, str]:
+    """sha256 of every file a build reads, by its path relative to the project. A link or
+    a file that cannot be read gets a mark instead, which no state matches: the full
+    build that follows reports it."""
+    out: dict[str, str] = {}
+    for base in dict.fromkeys([root, theme or root]):
+        paths = [base / "build.py"]
+        for name in INPUT_FOLDERS:
+            for folder, dirs, files in os.walk(base / name):
+                dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+                paths.extend(Path(folder) / file for file in sorted(files))
+                paths.extend(Path(folder) / d for d in dirs if os.path.islink(os.path.join(folder, d)))
+        for path in paths:
+            key = os.path.relpath(path, root)
+            if path.is_symlink():
+                out[key] = "a symbolic link"
+                continue
+            try:
+                out[key] = _file_hash(path)
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                out[key] = f"unreadable: {exc.strerror}"
+    return out
+
+
+def _file_hash(path: Path) -> str:
+    """sha256 read in pieces; a file past the size a build reads is marked, not read."""
+    if path.stat().st_size > MAX_FILE_BYTES:
+        return f"too large: {path.stat().st_size}"
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while piece := handle.read(1 << 20):
+            digest.update(piece)
+    return digest.hexdigest()
+
+
+def save(root: Path, out: Path, site: Site, search: SearchIndex, inputs: dict[str, str]) -> str | None:
+    """Keep the state of the build just published at out; a warning when it cannot be."""
+    folder = _published_folder(out)
+    if folder is not None:
+        return _keep(root, out, State(inputs=inputs, site=site, search=search, folder=folder.name,
+                               site_url=site.site_url, files=_files(folder)))
+    return None
+
+
+def forget(root: Path, out: Path) -> None:
+    for path in (state_path(root, out), _journal(state_path(root, out))):
+        try:
+            path.unlink(missing_ok=True)
+        except OSError:
+            pass   # nothing there to mislead the next build
+
+
+def _load(root: Path, out: Path) -> State | None:
+    """The state, with the edits of the incremental builds since it was kept applied."""
+    path = state_path(root, out)
+    try:
+        with open(path, "rb") as handle:
+            version, base, state = pickle.load(handle)
+        edits = []
+        if _journal(path).exists():
+            with open(_journal(path), "rb") as handle:
+                while handle.peek(1):
+                    edits.append(pickle.load(handle))
+    except Exception:   # absent, unreadable, torn, or from another version of the code
+        return None
+    if version != STATE_FORMAT or not isinstance(state, State) or state.python != sys.version:
+        return None
+    for edit_base, edit in edits:
+        if edit_base != base:
+            return None
+        _apply(state, edit)
+    if edits:
+        state.search.items = entries(state.site)
+    state.base = base
+    folder = _published_folder(out)
+    return state if folder is not None and folder.name == state.folder else None
+
+
+def _apply(state: State, edit: dict) -> None:
+    state.inputs, state.folder = edit["inputs"], edit["folder"]
+    for doc_id, (body, html, sections, articles) in edit["documents"].items():
+        doc = state.site.documents[doc_id]
+        doc.body, doc.html, doc.sections, doc.articles = body, html, sections, articles
+    state.search.apply(edit["postings"])
+
+
+def _journal(path: Path) -> Path:
+    return path.with_suffix(".journal")
+
+
+def _published_folder(out: Path) -> Path | None:
+    """The build folder out links to, when it is one of its builds."""
+    if not out.is_symlink():
+        return None
+    folder = (out.parent / os.readlink(out)).resolve()
+    return folder if folder.parent == builds_folder(out).resolve() and (folder / MARKER).is_file() else None
+
+
+def _files(folder: Path) -> set[str]:
+    found = set()
+    for base, _, files in os.walk(folder):
+        for name in files:
+            found.add(os.path.relpath(os.path.join(base, name), folder).replace(os.sep, "/"))
+    return found
+
+
+def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) -> Rebuilt | str:
+    """An incremental build when the changes since the last build allow one; else why a
+    full build is needed. Raises ContentErrors (site/ untouched) on broken links."""
+    started = time.perf_counter()
+    state = _load(root, out)
+    if state is None:
+        return "no state of the last build"
+    if state.site_url != site_url:
+        return "another site URL"
+    timings = {"load": time.perf_counter() - started}
+    inputs = input_hashes(root, state.site.theme)
+    changed = {p for p in inputs.keys() | state.inputs.keys() if inputs.get(p) != state.inputs.get(p)}
+    if not changed:
+        tidy(out)
+        return Rebuilt([], 0, timings)
+    documents = {os.path.relpath(d.path, root): d for d in state.site.documents.values()}
+    beyond = sorted(p for p in changed if p not in documents or p not in inputs)
+    if beyond:
+        return f"{beyond[0]} changed" + (f" (and {len(beyond) - 1} more)" if len(beyond) > 1 else "")
+    site = state.site
+    edited = []
+    mark = time.perf_counter()
+    linker = Linker(site)
+    for path in sorted(changed):
+        doc = documents[path]
+        try:
+            fresh = parse_document(root / path, root)
+        except ContentErrors:
+            return f"{path} has errors"   # the full build reports them
+        if any(getattr(fresh, name) != getattr(doc, name) for name in LOADED_FIELDS):
+            return f"the front matter of {path} changed"
+        reach = _body_keeps_its_reach(site, doc, fresh, linker)
+        if reach:
+            return f"{path}: {reach}"
+        edited.append(doc)
+    timings["resolve"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    search_files = state.search.update(site)
+    if search_files is None:
+        return "the search entries changed beyond their texts"
+    timings["index"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    templates = site.theme_dir / "templates"
+    env = make_environment(templates, cache=site.theme_dir / ".cache" / "templates")
+    pages = {}
+    for doc in edited:
+        spec = document_spec(site, doc)
+        pages[spec.page.url] = render_page(env, site, spec)
+    timings["render"] = time.perf_counter() - mark
+    mark = time.perf_counter()
+    previous = builds_folder(out) / state.folder
+    staging = Staging(out)
+    try:
+        _link_tree(previous, staging.folder)
+        written = {**pages, **dict(search_files)}
+        for name, text in written.items():
+            _replace(staging.folder / name, text)
+        links = {url: page_links(html) for url, html in pages.items()}
+        read = lambda url: (staging.folder / url).read_text(encoding="utf-8")   # noqa: E731
+        problems = check_links(links, state.files | set(written), read, ids_of=lambda url: page_links(read(url)).ids)
+        if problems and strict:
+            raise ContentErrors(problems)
+        timings["write"] = time.perf_counter() - mark
+        mark = time.perf_counter()
+        staging.publish()
+    except BaseException:
+        staging.discard()
+        raise
+    staging.close()
+    timings["publish"] = time.perf_counter() - mark
+    state.inputs, state.folder = inputs, staging.folder.name
+    state.files |= set(written)
+    mark = time.perf_counter()
+    edit = {"inputs": inputs, "folder": state.folder,
+            "documents": {d.id: (d.body, d.html, d.sections, d.articles) for d in edited},
+            "postings": {t: state.search.postings.text.get(t) for t in state.search.touched}}
+    warning = _note(root, out, state, edit)
+    timings["keep state"] = time.perf_counter() - mark
+    return Rebuilt(sorted(pages), len(written), timings, [warning] if warning else [])
+
+
+def _body_keeps_its_reach(site: Site, doc: Document, fresh: Document, linker: Linker) -> str:
+    """Resolve fresh's body. When it leaves what other pages read of doc as it was, doc
+    takes the new body (its page and search entries change) and "" is returned; else
+    what reaches further."""
+    body = resolve_body(site, fresh, linker)
+    env = body.env
+    if env.errors:
+        return "errors in the body"
+    if env.anchors != doc.anchors or env.toc != doc.toc:
+        return "headings or anchors changed"
+    if set(env.links_to) != doc.links_to or set(env.mentions) != doc.mentions:
+        return "the documents or agencies it refers to changed"
+    if [(a, label) for a, label, _ in env.articles] != [(a, label) for a, label, _ in doc.articles] or \
+            [(a, heading) for a, heading, _ in env.sections] != [(a, heading) for a, heading, _ in doc.sections]:
+        return "its articles or sections changed"
+    if any(anchor not in site.documents[target].anchors for _, target, anchor in env.anchor_refs):
+        return "a link to an unknown anchor"
+    doc.body, doc.html, doc.sections, doc.articles = fresh.body, body.html, env.sections, env.articles
+    return ""
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """target as a copy of source made of hard links (the files are replaced, never written
+    through, so the published build is not touched)."""
+    for folder, dirs, files in os.walk(source):
+        relative = os.path.relpath(folder, source)
+        destination = target if relative == "." else target / relative
+        destination.mkdir(exist_ok=True)
+        for name in files:
+            if relative == "." and name == MARKER:
+                continue
+            os.link(os.path.join(folder, name), destination / name)
+
+
+def _replace(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(path.name + ".partial")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _keep(root: Path, out: Path, state: State) -> str | None:
+    """A whole state, written beside and renamed over the last, with no journal; or why not."""
+    path = state_path(root, out)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        with open(partial, "wb") as handle:
+            pickle.dump((STATE_FORMAT, secrets.token_hex(8), state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        _journal(path).unlink(missing_ok=True)
+        os.replace(partial, path)
+    except OSError as exc:
+        forget(root, out)
+        return _cannot_keep(root, exc)
+    return None
+
+
+def _note(root: Path, out: Path, state: State, edit: dict) -> str | None:
+    """An incremental build's edit, appended to the journal (a torn append makes the
+    next build a full one); a whole state once the journal has grown large."""
+    path = state_path(root, out)
+    journal = _journal(path)
+    try:
+        if journal.exists() and journal.stat().st_size > JOURNAL_LIMIT:
+            return _keep(root, out, state)
+        with open(journal, "ab") as handle:
+            pickle.dump((state.base, edit), handle, protocol=pickle.HIGHEST_PROTOCOL)
+    except OSError as exc:
+        forget(root, out)
+        return _cannot_keep(root, exc)
+    return None
+
+
+def _cannot_keep(root: Path, exc: OSError) -> str:
+    return (f"{display_path(root / '.cache' / 'build', root)}: warning: cannot keep the build's state here "
+            f"({exc.strerror or exc}); the next build is a full one")

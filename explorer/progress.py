@@ -1,0 +1,70 @@
+"""Progress of a long build on stderr: the stage, and pages done of the total.
+
+On a terminal, one line rewritten in place (and cleared at the end). Anywhere else (a CI
+log, a pipe), a plain line every PLAIN_EVERY seconds once a stage has run that long, so
+short builds print nothing extra. Nothing at all when quiet.
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+REDRAW_S = 0.1
+PLAIN_EVERY = 5.0
+
+
+class Progress:
+    def __init__(self, stream=None, quiet: bool = False):
+        self.stream = stream or sys.stderr
+        self.quiet = quiet
+        self.terminal = not quiet and hasattr(self.stream, "isatty") and self.stream.isatty()
+        self.name, self.total, self.done = "", None, 0
+        self.started = self.shown = time.monotonic()
+        self.drawn = False
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        self._ended()
+        self.name, self.total, self.done = name, total, 0
+        self.started = self.shown = time.monotonic()
+        self._show(force=self.terminal)
+
+    def update(self, done: int) -> None:
+        self.done = done
+        self._show()
+
+    def finish(self) -> None:
+        self._ended()
+        if self.terminal and self.drawn:
+            self.stream.write("\r\033[K")
+            self.stream.flush()
+        self.drawn = False
+
+    def _ended(self) -> None:
+        """Off a terminal, a stage that ran long says so when it ends."""
+        elapsed = time.monotonic() - self.started
+        if self.name and not self.quiet and not self.terminal and elapsed >= PLAIN_EVERY:
+            count = f", {self.done:,} pages" if self.total else ""
+            self.stream.write(f"{self.name}: done in {elapsed:.0f} s{count}\n")
+            self.stream.flush()
+        self.name = ""
+
+    def _line(self) -> str:
+        count = f" {self.done:,}/{self.total:,} pages" if self.total else ""
+        return f"{self.name}{count} ({time.monotonic() - self.started:.0f} s)"
+
+    def _show(self, force: bool = False) -> None:
+        if self.quiet:
+            return
+        now = time.monotonic()
+        if self.terminal:
+            if force or now - self.shown >= REDRAW_S:
+                self.stream.write("\r\033[K" + self._line())
+                self.stream.flush()
+                self.shown, self.drawn = now, True
+        elif now - self.shown >= PLAIN_EVERY:
+            self.stream.write(self._line() + "\n")
+            self.stream.flush()
+            self.shown = now
+
+
+QUIET = Progress(quiet=True)
