@@ -109,3 +109,68 @@ def test_serve_survives_files_deleted_while_it_builds(served):
         server.wait_for(r"^built \d+ pages|failed", timeout=max(0.1, deadline - time.monotonic()))
     assert server.process.poll() is None
     assert not any("Traceback" in line for line in server.seen), "\n".join(server.seen)
+
+
+def _edit_body(project: Path, old: str, new: str) -> None:
+    path = project / "content" / "documents" / "yzf-2021-90.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _until(page, expression: str, timeout: float = 30) -> None:
+    """Poll from here: the site's CSP (no eval) rules out Playwright's wait_for_function."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if page.evaluate(expression):
+                return
+        except Exception:   # the page is navigating (reloading itself)
+            pass
+        time.sleep(0.05)
+    pytest.fail(f"not true within {timeout} s: {expression}")
+
+
+def test_the_open_page_reloads_itself_and_shows_a_failed_build(served, browser):
+    """In Chromium: an edit reloads the page that changed (not one that did not); a
+    template error is shown on the page, fixing it clears the message, and the next edit
+    reloads again."""
+    project, server = served
+    context = browser.new_context()
+    page, other = context.new_page(), context.new_page()
+    errors: list[str] = []
+    for p in (page, other):
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        # the browser's own /favicon.ico request aside: the site has no favicon yet
+        p.on("response", lambda r: r.status >= 400 and not r.url.endswith("/favicon.ico") and errors.append(r.url))
+    page.goto(server.url + "documents/yzf-2021-90.html")
+    other.goto(server.url + "documents/yzf-2021-91.html")
+    for p in (page, other):
+        _until(p, "document.querySelector('script[src=\"/__live/reload.js\"]') !== null")
+        p.evaluate("window.__before_edit = true")   # gone once the page reloads
+    _edit_body(project, "基本完成示例任务。", "基本完成示例任务，页面自动刷新。")
+    _until(page, "window.__before_edit === undefined && document.readyState === 'complete'")
+    assert "页面自动刷新" in page.inner_text("main")
+    server.wait_for(r"^built 1 page incrementally")
+    other.wait_for_timeout(500)
+    assert other.evaluate("window.__before_edit") is True   # its page did not change
+    template = project / "templates" / "document.html"
+    good = template.read_text(encoding="utf-8")
+    template.write_text(good.replace("{% block main %}", "{% block main %}{% if %}", 1), encoding="utf-8")
+    page.wait_for_selector("#live-build-error", timeout=30_000)
+    assert "template syntax error" in page.inner_text("#live-build-error")
+    template.write_text(good, encoding="utf-8")   # the same page as before: the message goes, no reload
+    _until(page, "document.getElementById('live-build-error') === null")
+    page.evaluate("window.__before_fix = true")
+    _edit_body(project, "页面自动刷新。", "页面再次自动刷新。")
+    _until(page, "window.__before_fix === undefined && document.readyState === 'complete'")
+    assert "页面再次自动刷新" in page.inner_text("main")
+    assert errors == []
+    context.close()
+
+
+def test_the_published_site_has_no_live_reload(served):
+    project, server = served
+    for path in (project / "site").rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".js"):
+            assert "__live" not in path.read_text(encoding="utf-8"), path
+    assert "/__live/reload.js" in server.get("documents/yzf-2021-90.html")
