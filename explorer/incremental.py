@@ -22,6 +22,7 @@ cannot be read, or that describes another build than the one published, is ignor
 from __future__ import annotations
 
 import dataclasses
+import gc
 import hashlib
 import os
 import pickle
@@ -133,6 +134,8 @@ def forget(root: Path, out: Path) -> None:
 def _load(root: Path, out: Path) -> State | None:
     """The state, with the edits of the incremental builds since it was kept applied."""
     path = state_path(root, out)
+    collecting = gc.isenabled()
+    gc.disable()   # unpickling makes many objects and frees none: the collector's passes are waste
     try:
         with open(path, "rb") as handle:
             version, base, state = pickle.load(handle)
@@ -143,6 +146,9 @@ def _load(root: Path, out: Path) -> State | None:
                     edits.append(pickle.load(handle))
     except Exception:   # absent, unreadable, torn, or from another version of the code
         return None
+    finally:
+        if collecting:
+            gc.enable()
     if version != STATE_FORMAT or not isinstance(state, State) or state.python != sys.version:
         return None
     for edit_base, edit in edits:
@@ -161,7 +167,7 @@ def _apply(state: State, edit: dict) -> None:
     for doc_id, (body, html, sections, articles) in edit["documents"].items():
         doc = state.site.documents[doc_id]
         doc.body, doc.html, doc.sections, doc.articles = body, html, sections, articles
-    state.search.apply(edit["postings"])
+    state.search.apply(edit["postings"], edit["used"])
 
 
 def _journal(path: Path) -> Path:
@@ -259,7 +265,8 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
     mark = time.perf_counter()
     edit = {"inputs": inputs, "folder": state.folder,
             "documents": {d.id: (d.body, d.html, d.sections, d.articles) for d in edited},
-            "postings": {t: state.search.postings.text.get(t) for t in state.search.touched}}
+            "postings": {t: state.search.postings.text.get(t) for t in state.search.touched},
+            "used": state.search.used_delta}
     warning = _note(root, out, state, edit)
     timings["keep state"] = time.perf_counter() - mark
     return Rebuilt(sorted(pages), len(written), timings, [warning] if warning else [])
@@ -289,14 +296,15 @@ def _body_keeps_its_reach(site: Site, doc: Document, fresh: Document, linker: Li
 def _link_tree(source: Path, target: Path) -> None:
     """target as a copy of source made of hard links (the files are replaced, never written
     through, so the published build is not touched)."""
-    for folder, dirs, files in os.walk(source):
-        relative = os.path.relpath(folder, source)
-        destination = target if relative == "." else target / relative
-        destination.mkdir(exist_ok=True)
-        for name in files:
-            if relative == "." and name == MARKER:
-                continue
-            os.link(os.path.join(folder, name), destination / name)
+    def copy(src: str, dst: str, top: bool) -> None:
+        with os.scandir(src) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    os.mkdir(os.path.join(dst, entry.name))
+                    copy(entry.path, os.path.join(dst, entry.name), False)
+                elif not (top and entry.name == MARKER):
+                    os.link(entry.path, os.path.join(dst, entry.name))
+    copy(str(source), str(target), True)
 
 
 def _replace(path: Path, text: str) -> None:

@@ -176,6 +176,12 @@ def text_counts(text: str) -> Counter:
     return counts
 
 
+def _weights(counts: Counter, scale: float) -> dict[str, int]:
+    """Occurrences x scale, at least 1: a token's weight in a text (as _Postings.add_counts)."""
+    once = max(1, round(scale))
+    return {token: once if n == 1 else max(1, round(n * scale)) for token, n in counts.items()}
+
+
 def text_scale(body_length: int) -> float:
     """A token's weight in a text per occurrence: shorter bodies weigh more."""
     return 3 * TEXT_SCALE / math.sqrt(10 + body_length)
@@ -213,10 +219,10 @@ class TokenPostings:
     def __contains__(self, token: str) -> bool:
         return token in self.text or token in self.fields or token in self.exact
 
-    def replace(self, position: int, old_tokens, counts: Counter, scale: float) -> None:
-        """One entry's text postings anew: its old tokens' postings lose it, its new
-        tokens' gain it, at its place in position order."""
-        for token in old_tokens:
+    def replace(self, position: int, tokens, weights: dict[str, int]) -> None:
+        """One entry's text postings of these tokens anew: each loses the entry, and gains
+        it with its new weight where it has one, at its place in position order."""
+        for token in tokens:
             postings = self.text.get(token)
             if postings is not None:
                 at = _find(postings, position)
@@ -224,10 +230,8 @@ class TokenPostings:
                     del postings[at:at + 2]
                 if not postings:
                     del self.text[token]
-        once = max(1, round(scale))
-        for token, n in counts.items():
+        for token, weight in weights.items():
             postings = self.text.setdefault(token, array("i"))
-            weight = once if n == 1 else max(1, round(n * scale))
             with memoryview(postings) as view:   # released before the array grows
                 at = bisect.bisect_left(view[0::2], position) * 2
             postings[at:at] = array("i", (position, weight))
@@ -439,14 +443,19 @@ def traditional_pairs() -> list[tuple[str, str]]:
     return [(t, s) for t, s in zip(candidates, converted) if t != s]
 
 
-def traditional_folds(items: list[Entry], pairs: list[tuple[str, str]] | None = None) -> str:
+def used_characters(items: list[Entry]) -> Counter:
+    """How many entries' texts use each character (what the fold table is limited to)."""
+    used: Counter = Counter()
+    for i in items:   # set() of each text, not a regex over all of it: this is in every build
+        used.update(set(i.title) | set(i.body) | set(i.agency) | set(i.domain))
+    return used
+
+
+def traditional_folds(used, pairs: list[tuple[str, str]] | None = None) -> str:
     """Traditional characters and the simplified ones the corpus writes, as pairs in one
     string (電电當当…), limited to the characters the entries use: a reader who types
     跨境電商 finds 跨境电商."""
-    used: set[str] = set()
-    for i in items:   # set() of each text, not a regex over all of it: this is in every build
-        used.update(i.title, i.body, i.agency, i.domain)
-    return "".join(t + s for t, s in (pairs if pairs is not None else traditional_pairs()) if s in used)
+    return "".join(t + s for t, s in (pairs if pairs is not None else traditional_pairs()) if used.get(s))
 
 
 class SearchIndex:
@@ -461,6 +470,7 @@ class SearchIndex:
         for token in self.postings.tokens():
             self.members.setdefault(shard_of(token, self.shards), set()).add(token)
         self.pairs = traditional_pairs()
+        self.used = used_characters(self.items)
 
     def files(self) -> Iterator[tuple[str, str]]:
         """Every file of the search: (path under the site root, text), made one at a time
@@ -473,8 +483,10 @@ class SearchIndex:
             yield self._shard(n)
         yield self._manifest()
 
-    def apply(self, text: dict[str, array | None]) -> None:
-        """Text postings an incremental build changed (None: the token is gone), as kept."""
+    def apply(self, text: dict[str, array | None], used: dict[str, int]) -> None:
+        """What an incremental build changed, as it kept it: text postings (None: the
+        token is gone) and the change in characters used."""
+        self.used.update(used)
         for token, postings in text.items():
             members = self.members.setdefault(shard_of(token, self.shards), set())
             if postings is None:
@@ -507,11 +519,15 @@ class SearchIndex:
             changed.append(position)
         touched = self.touched = set()   # the tokens whose text postings an incremental build keeps
         for position in changed:
-            before = text_counts(entry_text(old, old[position]))
-            after_item = items[position]
-            after = text_counts(entry_text(items, after_item))
-            touched.update(before.keys() | after.keys())
-            self.postings.replace(position, before.keys(), after, text_scale(len(after_item.body)))
+            before = _weights(text_counts(entry_text(old, old[position])), text_scale(len(old[position].body)))
+            after = _weights(text_counts(entry_text(items, items[position])), text_scale(len(items[position].body)))
+            moved = {t for t in before.keys() | after.keys() if before.get(t) != after.get(t)}
+            touched.update(moved)
+            self.postings.replace(position, moved, {t: after[t] for t in moved if t in after})
+        delta = used_characters([items[p] for p in changed])
+        delta.subtract(used_characters([old[p] for p in changed]))
+        self.used_delta = {ch: n for ch, n in delta.items() if n}   # kept by incremental builds
+        self.used.update(self.used_delta)
         self.items = items
         if shard_count(self.postings) != self.shards:
             return None
@@ -541,7 +557,7 @@ class SearchIndex:
                     "layout": list(STORE_LAYOUT), "fields": [[short, boost] for short, boost in FIELDS.values()],
                     "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
                     "ranges": _ranges(self.items), "shards": self.shards,
-                    "fold": traditional_folds(self.items, self.pairs)}
+                    "fold": traditional_folds(self.used, self.pairs)}
         return urls.SEARCH_INDEX, _script("index", _json(manifest))
 
 
