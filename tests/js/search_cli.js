@@ -16,7 +16,8 @@ const ROOT = path.resolve(__dirname, "..", "..");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const [mode, site] = process.argv.slice(2);
 
-// The same files the page loads, in a sandbox standing for the window; index files are
+// The page's search.js in a sandbox standing for the window (lunr too, as the reference the
+// `fields` mode compares with); index files are
 // run when the search asks for them, as the page's <script> tags would.
 function loadSite(dir) {
   const sandbox = { window: {}, performance };
