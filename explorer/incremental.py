@@ -34,7 +34,7 @@ from pathlib import Path
 
 from .citations import Linker
 from .content import parse_document
-from .errors import ContentErrors, display_path
+from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import check_links, page_links
 from .model import Document, Site
 from .publish import MARKER, Staging, builds_folder, tidy
@@ -252,6 +252,7 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
         problems = check_links(links, state.files | set(written), read, ids_of=lambda url: page_links(read(url)).ids)
         if problems and strict:
             raise ContentErrors(problems)
+        warnings = [str(ContentError(p.path, p.line, p.message, warning=True)) for p in problems]
         timings["write"] = time.perf_counter() - mark
         mark = time.perf_counter()
         staging.publish()
@@ -269,7 +270,7 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
             "used": state.search.used_delta}
     warning = _note(root, out, state, edit)
     timings["keep state"] = time.perf_counter() - mark
-    return Rebuilt(sorted(pages), len(written), timings, [warning] if warning else [])
+    return Rebuilt(sorted(pages), len(written), timings, warnings + ([warning] if warning else []))
 
 
 def _body_keeps_its_reach(site: Site, doc: Document, fresh: Document, linker: Linker) -> str:
