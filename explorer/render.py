@@ -6,7 +6,7 @@ Context every template receives (the only place it is documented):
   url(target, anchor=None)  relative link from this page to a model object or a site path
   asset(path) relative link to a file under static/
 Page templates add:
-  search.html     collections [Collection], kinds [(code, name)] of search.KINDS
+  search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
   documents.html  documents [Document], types [DocType], issuers [str]

@@ -19,7 +19,8 @@ Files (under data/search/):
                agency so named;
   f/<n>.js     result fragments, FRAGMENT_SIZE entries each: what a result shows and the
                text a snippet is cut from and the exact tiers are checked against;
-  names.js     titles, numbers and agency names, for "did you mean" (loaded only then).
+  names.js     titles, numbers and agency names, for "did you mean" (loaded only then);
+  collections.js  the task collections (id, title) the search page's filter offers.
 Entries are document sections and articles, tasks and agencies, by position.
 """
 from __future__ import annotations
@@ -469,6 +470,7 @@ class SearchIndex:
         self.members: dict[int, set[str]] = {}   # shard -> its tokens
         for token in self.postings.tokens():
             self.members.setdefault(shard_of(token, self.shards), set()).add(token)
+        self.collections = [[c.id, c.title] for c in site.collections.values()]
         self.pairs = traditional_pairs()
         self.used = used_characters(self.items)
 
@@ -479,6 +481,7 @@ class SearchIndex:
             yield self._fragment(n // FRAGMENT_SIZE)
         names = sorted({k for item in self.items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
         yield f"{SEARCH_DIR}/names.js", _script("names", _json(names))
+        yield f"{SEARCH_DIR}/collections.js", _script("collections", _json(self.collections))
         for n in range(self.shards):
             yield self._shard(n)
         yield self._manifest()

@@ -3,6 +3,8 @@ import re
 
 import pytest
 
+from .polling import until
+
 
 @pytest.fixture
 def page(browser, built_site):
@@ -107,12 +109,29 @@ def test_search_page_from_file_url(page, built_site, query, expected, top):
     assert page.errors == [] and _outside(page, built_site) == []
 
 
+def test_search_page_collection_filter_from_the_url_and_the_select(page, built_site):
+    """The filter's options arrive with the search (not in the page): a collection in the
+    URL is selected and applied to the first results, and choosing another one works."""
+    page.goto((built_site / "search.html").as_uri() + "?q=%E8%B7%A8%E5%A2%83%E7%94%B5%E5%95%86&collection=national")
+    links = _results(page)
+    assert links and all(link.startswith("tasks/national/") for link in links), links
+    until(page, "document.querySelector('select[name=collection]').value === 'national'")
+    options = page.eval_on_selector_all("select[name=collection] option", "o => o.map(x => x.value)")
+    assert options == ["", "ningbo-pilot", "nine-cities", "national", "offshore-trade"]
+    page.evaluate("document.getElementById('search-results').dataset.ready = ''")
+    page.select_option("select[name=collection]", "ningbo-pilot")
+    links = _results(page)
+    assert links and all(link.startswith("tasks/ningbo-pilot/") for link in links), links
+    assert "collection=ningbo-pilot" in page.url
+    assert page.errors == []
+
+
 def test_search_for_an_agency_also_lists_its_tasks(page, built_site):
     page.goto((built_site / "search.html").as_uri() + "?q=%E5%8F%91%E6%94%B9%E5%A7%94")
     first = _results(page)
     assert len(first) == 10 and "显示前 10 条" in page.locator("#search-count").inner_text()
     page.click("#search-more")   # the next page of results, loaded on demand
-    page.wait_for_function("document.querySelectorAll('#search-results a.result').length > 10")
+    until(page, "document.querySelectorAll('#search-results a.result').length > 10")
     links = _results(page)
     assert links[:10] == first and len(links) == 20 and len(set(links)) == 20
     assert sum(1 for link in links if link.startswith("tasks/")) >= 10

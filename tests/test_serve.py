@@ -15,6 +15,7 @@ from urllib.request import urlopen
 import pytest
 
 from .conftest import ROOT, copy_project
+from .polling import until
 
 SMALL = ROOT / "tests" / "fixtures" / "small"
 
@@ -117,19 +118,6 @@ def _edit_body(project: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-def _until(page, expression: str, timeout: float = 30) -> None:
-    """Poll from here: the site's CSP (no eval) rules out Playwright's wait_for_function."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if page.evaluate(expression):
-                return
-        except Exception:   # the page is navigating (reloading itself)
-            pass
-        time.sleep(0.05)
-    pytest.fail(f"not true within {timeout} s: {expression}")
-
-
 def test_the_open_page_reloads_itself_and_shows_a_failed_build(served, browser):
     """In Chromium: an edit reloads the page that changed (not one that did not); a
     template error is shown on the page, fixing it clears the message, and the next edit
@@ -145,10 +133,10 @@ def test_the_open_page_reloads_itself_and_shows_a_failed_build(served, browser):
     page.goto(server.url + "documents/yzf-2021-90.html")
     other.goto(server.url + "documents/yzf-2021-91.html")
     for p in (page, other):
-        _until(p, "document.querySelector('script[src=\"/__live/reload.js\"]') !== null")
+        until(p, "document.querySelector('script[src=\"/__live/reload.js\"]') !== null")
         p.evaluate("window.__before_edit = true")   # gone once the page reloads
     _edit_body(project, "基本完成示例任务。", "基本完成示例任务，页面自动刷新。")
-    _until(page, "window.__before_edit === undefined && document.readyState === 'complete'")
+    until(page, "window.__before_edit === undefined && document.readyState === 'complete'")
     assert "页面自动刷新" in page.inner_text("main")
     server.wait_for(r"^built 1 page incrementally")
     other.wait_for_timeout(500)
@@ -159,10 +147,10 @@ def test_the_open_page_reloads_itself_and_shows_a_failed_build(served, browser):
     page.wait_for_selector("#live-build-error", timeout=30_000)
     assert "template syntax error" in page.inner_text("#live-build-error")
     template.write_text(good, encoding="utf-8")   # the same page as before: the message goes, no reload
-    _until(page, "document.getElementById('live-build-error') === null")
+    until(page, "document.getElementById('live-build-error') === null")
     page.evaluate("window.__before_fix = true")
     _edit_body(project, "页面自动刷新。", "页面再次自动刷新。")
-    _until(page, "window.__before_fix === undefined && document.readyState === 'complete'")
+    until(page, "window.__before_fix === undefined && document.readyState === 'complete'")
     assert "页面再次自动刷新" in page.inner_text("main")
     assert errors == []
     context.close()
