@@ -54,11 +54,11 @@ def build(args) -> int:
         raise ContentErrors(problems)
     resolved = time.perf_counter()
     try:
-        result = pipeline.write(site, out, strict=args.strict, progress=progress)
-        progress.stage("keep state")
-        kept = incremental.save(ROOT, out, site, result.search, inputs)
-        if kept:
-            result.warnings.append(kept)
+        def keep_state(result):
+            kept = incremental.save(ROOT, out, site, result.search, inputs, result.files)
+            if kept:
+                result.warnings.append(kept)
+        result = pipeline.write(site, out, strict=args.strict, progress=progress, then=keep_state)
     finally:
         progress.finish()
     for warning in result.warnings:

@@ -114,12 +114,14 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save(root: Path, out: Path, site: Site, search: SearchIndex, inputs: dict[str, str]) -> str | None:
-    """Keep the state of the build just published at out; a warning when it cannot be."""
+def save(root: Path, out: Path, site: Site, search: SearchIndex, inputs: dict[str, str],
+         files: set[str]) -> str | None:
+    """Keep the state of the build just published at out (every file of it in files); a
+    warning when it cannot be."""
     folder = _published_folder(out)
     if folder is not None:
         return _keep(root, out, State(inputs=inputs, site=site, search=search, folder=folder.name,
-                               site_url=site.site_url, files=_files(folder)))
+                               site_url=site.site_url, files=files))
     return None
 
 
@@ -180,14 +182,6 @@ def _published_folder(out: Path) -> Path | None:
         return None
     folder = (out.parent / os.readlink(out)).resolve()
     return folder if folder.parent == builds_folder(out).resolve() and (folder / MARKER).is_file() else None
-
-
-def _files(folder: Path) -> set[str]:
-    found = set()
-    for base, _, files in os.walk(folder):
-        for name in files:
-            found.add(os.path.relpath(os.path.join(base, name), folder).replace(os.sep, "/"))
-    return found
 
 
 def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) -> Rebuilt | str:
@@ -259,7 +253,6 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
     except BaseException:
         staging.discard()
         raise
-    staging.close()
     timings["publish"] = time.perf_counter() - mark
     state.inputs, state.folder = inputs, staging.folder.name
     state.files |= set(written)
@@ -268,7 +261,10 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
             "documents": {d.id: (d.body, d.html, d.sections, d.articles) for d in edited},
             "postings": {t: state.search.postings.text.get(t) for t in state.search.touched},
             "used": state.search.used_delta}
-    warning = _note(root, out, state, edit)
+    try:
+        warning = _note(root, out, state, edit)   # while the build before is removed
+    finally:
+        staging.close()
     timings["keep state"] = time.perf_counter() - mark
     return Rebuilt(sorted(pages), len(written), timings, warnings + ([warning] if warning else []))
 

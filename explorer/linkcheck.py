@@ -44,13 +44,26 @@ def check_links(pages: dict[str, PageLinks], files: set[str], html_of=None, ids_
     known = dict(pages)
     if ids_of is not None:
         known = _WithIds(pages, ids_of)
+    # a link means the same from every page of a folder (the navigation, an agency's
+    # page): each is resolved once per folder, which is most of the work at 10^4 pages
+    checked: dict[tuple[str, str, str], str | None] = {}
     for page_url, page in pages.items():
+        folder = posixpath.dirname(page_url)
         for offset, tag, link in page.links:
-            problem = _check_link(known, files, page_url, tag, link)
+            key = (page_url if _within_page(link) else folder, tag, link)
+            if key in checked:
+                problem = checked[key]
+            else:
+                problem = checked[key] = _check_link(known, files, page_url, tag, link)
             if problem:
                 line = html_of(page_url).count("\n", 0, offset) + 1 if html_of else None
                 problems.append(ContentError(f"site/{page_url}", line, f"<{tag}> {problem}"))
     return problems
+
+
+def _within_page(link: str) -> bool:
+    """Whether the link names no path ("#anchor", "?query"): it leads to its own page."""
+    return not link.split("#", 1)[0].split("?", 1)[0]
 
 
 class _WithIds(dict):

@@ -17,6 +17,7 @@ import fcntl
 import os
 import secrets
 import shutil
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -92,6 +93,7 @@ class Staging:
         name = f"{os.getpid()}-{secrets.token_hex(4)}"
         self.folder = self.builds / name
         self._lock_path = self.builds / f"{name}.lock"
+        self._clearing: threading.Thread | None = None
         with _locked(self.builds / ".lock"):   # so no clean-up sees the folder before its lock
             try:
                 self._lock = open(self._lock_path, "a+")
@@ -102,7 +104,9 @@ class Staging:
                 raise
 
     def publish(self) -> None:
-        """Point out at this build, in one rename; then remove what earlier builds left."""
+        """Point out at this build, in one rename; then remove what earlier builds left,
+        in a thread while the build goes on (keeping its state): removing ten thousand
+        files is system calls, which leave the interpreter free. close() waits for it."""
         (self.folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
         with _locked(self.builds / ".lock"):
             if self.out.is_dir() and not self.out.is_symlink():
@@ -113,6 +117,11 @@ class Staging:
             link.unlink(missing_ok=True)
             link.symlink_to(Path(self.builds.name) / self.folder.name)
             os.replace(link, self.out)
+        self._clearing = threading.Thread(target=self._clear, name="remove earlier builds")
+        self._clearing.start()
+
+    def _clear(self) -> None:
+        with _locked(self.builds / ".lock"):
             _remove_leftovers(self.builds, keep=self.folder.name)
 
     def discard(self) -> None:
@@ -121,6 +130,9 @@ class Staging:
         self.close()
 
     def close(self) -> None:
+        if self._clearing is not None:
+            self._clearing.join()
+            self._clearing = None
         if not self._lock.closed:
             self._lock_path.unlink(missing_ok=True)
             self._lock.close()
@@ -140,7 +152,7 @@ def _remove_leftovers(builds: Path, keep: str) -> None:
     """Build folders, locks and links of earlier builds that no running build holds."""
     for entry in sorted(builds.iterdir()):
         name = entry.name
-        if name == ".lock" or name == keep or name == f"{keep}.lock":
+        if name == ".lock" or name == keep:
             continue
         if name.startswith(".link-"):
             owner = name[len(".link-"):]
@@ -149,7 +161,7 @@ def _remove_leftovers(builds: Path, keep: str) -> None:
         else:
             owner = name.removesuffix(".previous")
         lock = builds / f"{owner}.lock"
-        if owner != keep and lock.exists():
+        if lock.exists():   # the published build's lock too: it outlives a build killed after publishing
             with _locked(lock, blocking=False) as held:
                 if held is None:
                     continue          # a build that is still running

@@ -28,10 +28,7 @@ from __future__ import annotations
 import bisect
 import json
 import math
-import multiprocessing
-import os
 import re
-import signal
 import sys
 import unicodedata
 from array import array
@@ -39,7 +36,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Iterator
 
-from . import cjk, lunrindex, urls
+from . import cjk, lunrindex, parallel, urls
 from .markdown import section_texts
 from .model import Site
 
@@ -272,21 +269,13 @@ def _deltas(flat: array) -> list[int]:
 def _count_postings(items: list[Entry], workers: int | None) -> tuple[dict, dict, dict]:
     """The text postings (most of the work) are counted in forked processes, a range of
     entries each, while this one weighs the boosted fields."""
-    global _FORKED
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
-    _FORKED = items
-    try:
-        if workers < 2 or len(items) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
-            parts = [_text_postings((0, len(items)))]
-            fields = _field_postings(items)
-        else:
-            bounds = _balanced(items, workers)
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_quiet_worker) as pool:
-                pending = pool.map_async(_text_postings, bounds)
-                fields = _field_postings(items)
-                parts = pending.get()
-    finally:
-        _FORKED = []
+    workers = parallel.worker_count(workers)
+    if not parallel.can_fork(workers) or len(items) < PARALLEL_FROM:
+        parts = [_text_postings((0, len(items)), items)]
+        fields = _field_postings(items)
+    else:
+        parts, fields = parallel.forked_map(_text_postings, _balanced(items, workers), items, workers,
+                                            meanwhile=lambda: _field_postings(items))
     return fields, _merged([part[0] for part in parts]), _merged([part[1] for part in parts])
 
 
@@ -302,15 +291,6 @@ def _balanced(items: list[Entry], parts: int) -> list[tuple[int, int]]:
             start = position + 1
     bounds.append((start, len(items)))
     return bounds
-
-
-_FORKED: list = []   # the entries a forked worker counts (inherited, not sent through a pipe)
-
-
-def _quiet_worker() -> None:
-    # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 class _Postings:
@@ -350,11 +330,11 @@ def _merged(parts: list[_Postings]) -> dict[str, array]:
     return out
 
 
-def _text_postings(bounds: tuple[int, int]) -> tuple[_Postings, _Postings]:
-    """For the entries in [first, end): each token's weight in the text, and which
-    entries have it in their (full) title or a key (an upper bound the page's title tier
-    checks first)."""
-    items = _FORKED
+def _text_postings(bounds: tuple[int, int], items: list[Entry] | None = None) -> tuple[_Postings, _Postings]:
+    """For the entries in [first, end) (of the forked workers' shared entries unless
+    given): each token's weight in the text, and which entries have it in their (full)
+    title or a key (an upper bound the page's title tier checks first)."""
+    items = items if items is not None else parallel.shared()
     text, heads = _Postings(), _Postings()
     for position in range(*bounds):
         item = items[position]

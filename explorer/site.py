@@ -11,14 +11,13 @@ import json
 import multiprocessing
 import os
 import shutil
-import signal
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from . import urls
+from . import parallel, urls
 from .citations import Linker
 from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
@@ -41,6 +40,7 @@ class BuildResult:
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     search: SearchIndex | None = None   # what an incremental build updates next time
+    files: set[str] = field(default_factory=set)   # every file written, relative to the site
 
     progress: Progress = QUIET
 
@@ -107,8 +107,7 @@ def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
 def resolve(site: Site) -> list[ContentError]:
     """Render every body, check every cross-reference, then derive the back-references
     from scratch: resolving the same model twice gives the same model."""
-    linker = Linker(site)
-    bodies = {doc.id: resolve_body(site, doc, linker) for doc in site.documents_sorted()}
+    bodies = _resolve_bodies(site, Linker(site))
     problems: list[ContentError] = []
     for doc_id, body in bodies.items():
         doc, env = site.documents[doc_id], body.env
@@ -125,14 +124,41 @@ def resolve(site: Site) -> list[ContentError]:
     return problems
 
 
+PARALLEL_RESOLVE_FROM = 60   # documents; below this, forking costs more than it saves
+
+
+def _resolve_bodies(site: Site, linker: Linker, workers: int | None = None) -> dict[str, ResolvedBody]:
+    """Every body resolved, shared between forked workers when there are enough."""
+    documents = site.documents_sorted()
+    workers = parallel.worker_count(workers)
+    if not parallel.can_fork(workers) or len(documents) < PARALLEL_RESOLVE_FROM:
+        return {doc.id: resolve_body(site, doc, linker) for doc in documents}
+    parts = parallel.balanced([len(doc.body) for doc in documents], workers)
+    done, _ = parallel.forked_map(_resolve_in_worker, [[documents[i].id for i in part] for part in parts],
+                                  (site, linker), workers)
+    resolved = dict(pair for part in done for pair in part)
+    return {doc.id: resolved[doc.id] for doc in documents}
+
+
+def _resolve_in_worker(doc_ids: list[str]) -> list[tuple[str, ResolvedBody]]:
+    site, linker = parallel.shared()
+    out = []
+    for doc_id in doc_ids:
+        body = resolve_body(site, site.documents[doc_id], linker)
+        body.env.resolve = body.env.autolink = None   # closures over the model stay here
+        out.append((doc_id, body))
+    return out
+
+
 PARALLEL_FROM = 300   # pages; below this, forking a second process costs more than it saves
 
 
 def write(site: Site, out: Path, strict: bool = True, workers: int | None = None,
-          progress: Progress = QUIET) -> BuildResult:
+          progress: Progress = QUIET, then=None) -> BuildResult:
     """Render and write the site to out, in named and timed steps, then publish it in one
-    rename. Raises ContentErrors (and leaves out untouched) when a step fails, or when
-    the written pages have broken links and strict is on."""
+    rename; then(result), when given, runs once it is published, while what earlier
+    builds left is removed. Raises ContentErrors (and leaves out untouched) when a step
+    fails, or when the written pages have broken links and strict is on."""
     result = BuildResult(progress=progress)
     problem = refusal(out, site.root, site.theme)
     if problem:
@@ -148,7 +174,8 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         result.step("copy", _copy_files, site, folder)
         result.step("data", _write_data, site, specs, folder)
         result.search = result.step("index", _write_index, site, folder)
-        problems = result.step("check links", _check_written_links, links, folder)
+        result.files = written_files(folder)
+        problems = result.step("check links", _check_written_links, links, result.files, folder)
         if problems and strict:
             raise ContentErrors(problems)
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
@@ -159,7 +186,11 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
     except BaseException:
         staging.discard()
         raise
-    staging.close()
+    try:
+        if then is not None:
+            result.step("keep state", then, result)
+    finally:
+        staging.close()
     result.pages.update(url.split("/")[0] if "/" in url else "top-level" for url in (s.page.url for s in specs))
     return result
 
@@ -196,8 +227,16 @@ def _write_index(site: Site, folder: Path) -> SearchIndex:
     return index
 
 
-def _check_written_links(links: dict[str, PageLinks], folder: Path) -> list[ContentError]:
-    files = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()}
+def written_files(folder: Path) -> set[str]:
+    """Every file under folder, as a path relative to it ("documents/x.html")."""
+    found = set()
+    for base, _, names in os.walk(folder):
+        prefix = os.path.relpath(base, folder).replace(os.sep, "/")
+        found.update(names if prefix == "." else (f"{prefix}/{name}" for name in names))
+    return found
+
+
+def _check_written_links(links: dict[str, PageLinks], files: set[str], folder: Path) -> list[ContentError]:
     return check_links(links, files, lambda url: (folder / url).read_text(encoding="utf-8"))
 
 
@@ -211,14 +250,14 @@ def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None
     """Render every page into folder; returns the links of each page. With enough pages
     and cores, two processes forked from this one share the work (the model is inherited,
     not copied through a pipe; only the links and any template error come back)."""
-    workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+    workers = parallel.worker_count(workers)
     templates = site.theme_dir / "templates"
     env = make_environment(templates, cache=_template_cache(site, warnings))
     problems = compile_templates(env, templates)
     if problems:
         raise ContentErrors(problems)
     progress.stage("render", total=len(specs))
-    if workers < 2 or len(specs) < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if not parallel.can_fork(workers) or len(specs) < PARALLEL_FROM:
         parts = [_render_slice(env, site, specs, folder, range(len(specs)), progress.update)]
     else:
         context = multiprocessing.get_context("fork")
@@ -282,9 +321,7 @@ _DONE = None        # the pages rendered by all workers, shared
 def _remember(env, site: Site, specs: list, folder: Path, done) -> None:
     global _WORK, _DONE
     _WORK, _DONE = (env, site, specs, folder), done
-    # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parallel.quiet_worker()
 
 
 def _render_in_worker(indices) -> tuple[dict[str, PageLinks], list[ContentError]]:

@@ -87,11 +87,21 @@ def _values(loader, offset: int):
     # a frame is [container, pending key or _NO_KEY, line of that key]
     stack: list[list] = []
     result, documents = None, 0
+    tags: dict = {}   # (text, implicit) -> tag: a task file repeats its agencies thousands of times
     while True:
         event = loader.get_event()
+        line = event.start_mark.line + 1 + offset
+        if event.__class__ is yaml.ScalarEvent:   # most events: tested first
+            if event.anchor is not None:
+                raise _Refused(line, f"YAML anchors are not allowed (&{event.anchor}): write the value out")
+            value = _scalar(loader, event, line, tags)
+            if not stack:
+                result = value
+            else:
+                _add(stack, value, line)
+            continue
         if isinstance(event, yaml.StreamEndEvent):
             return result
-        line = event.start_mark.line + 1 + offset
         if isinstance(event, yaml.DocumentStartEvent):
             documents += 1
             if documents > 1:
@@ -116,10 +126,6 @@ def _values(loader, offset: int):
             container = (LineDict if isinstance(event, yaml.MappingStartEvent) else LineList)(line=line)
             stack.append([container, _NO_KEY, 0])
             continue
-        else:  # ScalarEvent
-            if event.anchor is not None:
-                raise _Refused(line, f"YAML anchors are not allowed (&{event.anchor}): write the value out")
-            value = _scalar(loader, event, line)
         if not stack:
             result = value
             continue
@@ -156,10 +162,18 @@ def _add(stack: list[list], value, line: int) -> None:
     frame[1] = _NO_KEY
 
 
-def _scalar(loader, event, line: int):
+_STR = "tag:yaml.org,2002:str"
+
+
+def _scalar(loader, event, line: int, tags: dict):
     tag = event.tag if event.tag not in (None, "!") else None
     if tag is None:
-        tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+        key = (event.value, event.implicit)
+        tag = tags.get(key)
+        if tag is None:
+            tag = tags[key] = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+    if tag == _STR:
+        return event.value   # what SafeLoader's constructor gives a text scalar
     if tag not in _PLAIN_TAGS:
         raise _Refused(line, f"YAML tag '{event.tag}' is not allowed: use plain text, numbers, true/false")
     if tag == "tag:yaml.org,2002:int" and len(event.value.lstrip("+-")) > MAX_INT_DIGITS:

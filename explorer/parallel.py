@@ -1,0 +1,56 @@
+"""Work shared with processes forked from the build: they inherit the model as it is in
+memory (nothing goes through a pipe but what they return), so forking pays from a few
+hundred pages or a few thousand search entries on."""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from typing import Callable
+
+_SHARED = None   # what the forked workers read (set in the parent just before forking)
+
+
+def shared():
+    return _SHARED
+
+
+def worker_count(workers: int | None) -> int:
+    """Two at most: the other stages' profiles show no gain past the second core here."""
+    return workers if workers is not None else min(2, os.cpu_count() or 1)
+
+
+def can_fork(workers: int) -> bool:
+    return workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
+
+
+def quiet_worker() -> None:
+    # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def forked_map(function: Callable, parts: list, state, workers: int, meanwhile: Callable | None = None) -> tuple[list, object]:
+    """function(part) for each part in forked workers that see `state` through shared();
+    `meanwhile()` runs in this process while they work. Returns (their results in the
+    order of parts, what meanwhile returned)."""
+    global _SHARED
+    _SHARED = state
+    try:
+        with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
+            pending = pool.map_async(function, parts)
+            extra = meanwhile() if meanwhile else None
+            return pending.get(), extra
+    finally:
+        _SHARED = None
+
+
+def balanced(costs: list[int], parts: int) -> list[list[int]]:
+    """Indices split into parts of about the same total cost (largest first, each to the
+    lightest part so far), each part in ascending order."""
+    loads = [[0, []] for _ in range(parts)]
+    for i in sorted(range(len(costs)), key=lambda i: -costs[i]):
+        lightest = min(loads, key=lambda load: load[0])
+        lightest[0] += costs[i]
+        lightest[1].append(i)
+    return [sorted(indices) for _, indices in loads]
