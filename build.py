@@ -47,12 +47,12 @@ def build(args) -> int:
     inputs = incremental.input_hashes(ROOT)   # before loading: an edit made meanwhile is seen next time
     site = pipeline.load(ROOT)
     site.site_url = site_url
-    loaded = time.perf_counter()
+    loaded, loaded_peak = time.perf_counter(), pipeline.peak_rss_kb()
     progress.stage("resolve")
     problems = pipeline.resolve(site)
     if problems:
         raise ContentErrors(problems)
-    resolved = time.perf_counter()
+    resolved, resolved_peak = time.perf_counter(), pipeline.peak_rss_kb()
     try:
         def keep_state(result):
             kept = incremental.save(ROOT, out, site, result.search, inputs, result.files)
@@ -66,14 +66,17 @@ def build(args) -> int:
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
     print(f"built {sum(result.pages.values())} pages ({pages}) from {len(site.documents)} documents, "
           f"{len(result.warnings)} warnings, in {time.perf_counter() - started:.2f}s (a full build: {why_full})")
-    _print_timings(args, {"load": loaded - started, "resolve": resolved - loaded, **result.timings})
+    _print_timings(args, {"load": loaded - started, "resolve": resolved - loaded, **result.timings},
+                   {"load": loaded_peak, "resolve": resolved_peak, **result.peaks})
     return 0
 
 
-def _print_timings(args, stages: dict[str, float]) -> None:
+def _print_timings(args, stages: dict[str, float], peaks: dict[str, int] | None = None) -> None:
     if args.timings:
         for stage, seconds in stages.items():
             print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
+        if peaks:
+            print("  peak RSS after each stage (MB): " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in peaks.items()))
 
 
 def check(args) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from array import array
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -20,16 +21,32 @@ _ID = re.compile(r'\sid="([^"]*)"')
 
 @dataclass
 class PageLinks:
+    """What the check needs of a page, compact: the build holds one per page until every
+    page is written (at 60,000 pages, tuples of their own took a gigabyte)."""
     ids: set[str]
-    links: list[tuple[int, str, str]]   # (offset in the page, tag, url)
+    offsets: array                   # where each distinct link's first tag starts
+    refs: tuple[tuple[str, str], ...]   # (tag, url) of each, shared between pages
+
+    @property
+    def links(self) -> list[tuple[int, str, str]]:
+        """(offset in the page, tag, url) of each distinct link."""
+        return [(offset, tag, url) for offset, (tag, url) in zip(self.offsets, self.refs)]
 
 
-def page_links(html: str) -> PageLinks:
-    links = []
+def page_links(html: str, shared: dict | None = None) -> PageLinks:
+    """The page's ids and distinct links; `shared` (one per batch of pages) makes pages
+    hold the same objects for the same strings and links (the navigation, an agency)."""
+    shared = {} if shared is None else shared
+    offsets, refs, seen = array("i"), [], set()
     for tag in _TAG.finditer(html):
         for attr in _URL_ATTR.finditer(tag.group(2)):
-            links.append((tag.start(), tag.group(1), _unescape(attr.group(2))))
-    return PageLinks({_unescape(m.group(1)) for m in _ID.finditer(html)}, links)
+            ref = (tag.group(1), _unescape(attr.group(2)))
+            if ref not in seen:
+                seen.add(ref)
+                offsets.append(tag.start())
+                refs.append(shared.setdefault(ref, ref))
+    ids = {shared.setdefault(i, i) for i in (_unescape(m.group(1)) for m in _ID.finditer(html))}
+    return PageLinks(ids, offsets, tuple(refs))
 
 
 def _unescape(value: str) -> str:
@@ -49,7 +66,7 @@ def check_links(pages: dict[str, PageLinks], files: set[str], html_of=None, ids_
     checked: dict[tuple[str, str, str], str | None] = {}
     for page_url, page in pages.items():
         folder = posixpath.dirname(page_url)
-        for offset, tag, link in page.links:
+        for offset, (tag, link) in zip(page.offsets, page.refs):
             key = (page_url if _within_page(link) else folder, tag, link)
             if key in checked:
                 problem = checked[key]
@@ -74,7 +91,7 @@ class _WithIds(dict):
         self.ids_of = ids_of
 
     def __missing__(self, url: str) -> PageLinks:
-        self[url] = PageLinks(self.ids_of(url), [])
+        self[url] = PageLinks(self.ids_of(url), array("i"), ())
         return self[url]
 
     def __contains__(self, url) -> bool:

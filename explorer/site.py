@@ -10,7 +10,9 @@ import io
 import json
 import multiprocessing
 import os
+import resource
 import shutil
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -39,6 +41,7 @@ class BuildResult:
     pages: Counter = field(default_factory=Counter)
     warnings: list[ContentError] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    peaks: dict[str, int] = field(default_factory=dict)   # stage -> this process's peak RSS after it (KB)
     search: SearchIndex | None = None   # what an incremental build updates next time
     files: set[str] = field(default_factory=set)   # every file written, relative to the site
 
@@ -52,6 +55,13 @@ class BuildResult:
             return run(*args)
         finally:
             self.timings[name] = time.perf_counter() - started
+            self.peaks[name] = peak_rss_kb()
+
+
+def peak_rss_kb() -> int:
+    """This process's largest resident set so far, in KB (Linux and macOS differ in unit)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak
 
 
 PARTS = ("documents", "agencies", "collections", "tasks", "lineage")
@@ -295,7 +305,7 @@ def _template_cache(site: Site, warnings: list[ContentError]) -> Path | None:
 
 def _render_slice(env, site: Site, specs: list, folder: Path, indices,
                   rendered=None) -> tuple[dict[str, PageLinks], list[ContentError]]:
-    links = {}
+    links, shared = {}, {}
     for n, i in enumerate(indices, start=1):
         spec = specs[i]
         try:
@@ -308,7 +318,7 @@ def _render_slice(env, site: Site, specs: list, folder: Path, indices,
         target = folder / spec.page.url
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
-        links[spec.page.url] = page_links(html)
+        links[spec.page.url] = page_links(html, shared)
         if rendered is not None and n % 20 == 0:
             rendered(n)
     return links, []

@@ -279,6 +279,13 @@
   // While the characters of the words have not been looked up (most queries never need
   // them), a result below 2.5 could still be overtaken by one found apart.
   async function settle(index, state, limit) {
+    if (!state.withUnits && !state.prefetched) {
+      // fewer candidates above the tier of characters apart than the page shows: that
+      // tier will be needed, so its shards load now, beside the first fragments
+      state.prefetched = true;
+      const units = state.q.wordUnits.flat().filter((u) => !state.q.tokens.includes(u));
+      if (units.length && state.pending.filter((c) => c.bound > 2).length < limit) postings(index, units).catch(() => {});
+    }
     while (true) {
       const next = state.pending[state.next];
       const unitsPending = !state.withUnits && state.q.wordUnits.flat().some((u) => !state.q.tokens.includes(u));
