@@ -39,11 +39,11 @@ from .linkcheck import check_links, page_links
 from .model import Document, Site
 from .publish import MARKER, Staging, builds_folder, tidy
 from .render import document_spec, make_environment, render_page
-from .search import SearchIndex, entries
+from .search import SearchIndex
 from .sourcefiles import MAX_FILE_BYTES
 from .site import resolve_body
 
-STATE_FORMAT = 1
+STATE_FORMAT = 2
 JOURNAL_LIMIT = 64 * 1024 * 1024   # past this, an incremental build keeps a whole new state
 INPUT_FOLDERS = ("content", "data", "templates", "static", "explorer")
 _NAMES = [f.name for f in dataclasses.fields(Document)]
@@ -157,8 +157,6 @@ def _load(root: Path, out: Path) -> State | None:
         if edit_base != base:
             return None
         _apply(state, edit)
-    if edits:
-        state.search.items = entries(state.site)
     state.base = base
     folder = _published_folder(out)
     return state if folder is not None and folder.name == state.folder else None
@@ -169,7 +167,7 @@ def _apply(state: State, edit: dict) -> None:
     for doc_id, (body, html, sections, articles) in edit["documents"].items():
         doc = state.site.documents[doc_id]
         doc.body, doc.html, doc.sections, doc.articles = body, html, sections, articles
-    state.search.apply(edit["postings"], edit["used"])
+    state.search.apply(edit["postings"], edit["used"], edit["entries"])
 
 
 def _journal(path: Path) -> Path:
@@ -221,7 +219,7 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
         edited.append(doc)
     timings["resolve"] = time.perf_counter() - mark
     mark = time.perf_counter()
-    search_files = state.search.update(site)
+    search_files = state.search.update(site, edited)
     if search_files is None:
         return "the search entries changed beyond their texts"
     timings["index"] = time.perf_counter() - mark
@@ -260,7 +258,7 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
     edit = {"inputs": inputs, "folder": state.folder,
             "documents": {d.id: (d.body, d.html, d.sections, d.articles) for d in edited},
             "postings": {t: state.search.postings.text.get(t) for t in state.search.touched},
-            "used": state.search.used_delta}
+            "used": state.search.used_delta, "entries": state.search.changed_entries}
     try:
         warning = _note(root, out, state, edit)   # while the build before is removed
     finally:

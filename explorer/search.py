@@ -33,6 +33,7 @@ import sys
 import unicodedata
 from array import array
 from collections import Counter
+import dataclasses
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -92,27 +93,16 @@ class Entry:
     agencies: str = ""  # a task: every spelling of the agencies that lead, support or guide it
 
 
-def entries(site: Site) -> list[Entry]:
-    """What the search finds: document sections, tasks, agencies."""
+def entries(site: Site, spans: dict[str, tuple[int, int]] | None = None) -> list[Entry]:
+    """What the search finds: document sections, tasks, agencies; spans, when given,
+    gets each document's [first, end) positions."""
     out: list[Entry] = []
     task_documents = {c.document for c in site.collections.values()}
     for doc in site.documents_sorted():
-        url = urls.url_for(doc)
         head = len(out)
-        for anchor, heading, text in section_texts(doc.sections, skip_tables=doc.id in task_documents):
-            if anchor is None:
-                out.append(Entry("document", doc.title, url, text, domain=doc.type,
-                                 number=str(doc.doc_number) if doc.doc_number else ""))
-            else:
-                if len(out) == head:  # a body that starts with a heading: the document itself first
-                    out.append(Entry("document", doc.title, url, "", domain=doc.type,
-                                     number=str(doc.doc_number) if doc.doc_number else ""))
-                out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head))
-        if doc.articles and len(out) == head:
-            out.append(Entry("document", doc.title, url, "", domain=doc.type,
-                             number=str(doc.doc_number) if doc.doc_number else ""))
-        for anchor, label, text in doc.articles:   # 第八条 opens the article, not its chapter
-            out.append(Entry("document", label, f"{url}#{anchor}", text, parent=head))
+        out.extend(document_entries(doc, head, doc.id in task_documents))
+        if spans is not None:
+            spans[doc.id] = (head, len(out))
     for collection in site.collections.values():
         for task in collection.tasks:
             names = " ".join(n for a in task.lead + task.support + task.guide for n in a.spellings)
@@ -127,6 +117,24 @@ def entries(site: Site) -> list[Entry]:
     return out
 
 
+def document_entries(doc, head: int, task_document: bool) -> list[Entry]:
+    """A document's entries, the first at position head: the document, its sections and
+    its articles (a task document's tables are its tasks' entries)."""
+    url = urls.url_for(doc)
+    number = str(doc.doc_number) if doc.doc_number else ""
+    out: list[Entry] = []
+    for anchor, heading, text in section_texts(doc.sections, skip_tables=task_document):
+        if anchor is None:
+            out.append(Entry("document", doc.title, url, text, domain=doc.type, number=number))
+        else:
+            if not out:  # a body that starts with a heading: the document itself first
+                out.append(Entry("document", doc.title, url, "", domain=doc.type, number=number))
+            out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head))
+    if doc.articles and not out:
+        out.append(Entry("document", doc.title, url, "", domain=doc.type, number=number))
+    for anchor, label, text in doc.articles:   # 第八条 opens the article, not its chapter
+        out.append(Entry("document", label, f"{url}#{anchor}", text, parent=head))
+    return out
 
 
 SEARCH_DIR = "data/search"
@@ -444,7 +452,9 @@ class SearchIndex:
     token postings (kept by incremental builds between builds)."""
 
     def __init__(self, site: Site, workers: int | None = None):
-        self.items = entries(site)
+        self.spans: dict[str, tuple[int, int]] = {}   # document -> its entries' positions
+        self.items = entries(site, self.spans)
+        self.task_documents = {c.document for c in site.collections.values()}
         self.postings = TokenPostings(self.items, workers)
         self.shards = shard_count(self.postings)
         self.members: dict[int, set[str]] = {}   # shard -> its tokens
@@ -466,10 +476,12 @@ class SearchIndex:
             yield self._shard(n)
         yield self._manifest()
 
-    def apply(self, text: dict[str, array | None], used: dict[str, int]) -> None:
+    def apply(self, text: dict[str, array | None], used: dict[str, int], changed: dict[int, Entry]) -> None:
         """What an incremental build changed, as it kept it: text postings (None: the
-        token is gone) and the change in characters used."""
+        token is gone), the change in characters used and the entries that changed."""
         self.used.update(used)
+        for position, entry in changed.items():
+            self.items[position] = entry
         for token, postings in text.items():
             members = self.members.setdefault(shard_of(token, self.shards), set())
             if postings is None:
@@ -481,25 +493,27 @@ class SearchIndex:
             else:
                 members.discard(token)
 
-    def update(self, site: Site) -> list[tuple[str, str]] | None:
-        """After documents' bodies changed: the files that change, or None when the edit
-        reaches further than the texts of entries (entries added or removed, a title,
-        heading, key or boosted field changed: then the whole index is written again)."""
-        items = entries(site)
+    def update(self, site: Site, edited) -> list[tuple[str, str]] | None:
+        """After the bodies of the edited documents changed: the files that change, or
+        None when the edit reaches further than the texts of entries (entries added or
+        removed, a title, heading, key or boosted field changed: then the whole index is
+        written again)."""
         old = self.items
-        if len(items) != len(old):
-            return None
+        items = list(old)
         changed = []
-        for position, (before, after) in enumerate(zip(old, items)):
-            if before == after:
-                continue
-            same_outside_body = (before.kind, before.title, before.url, before.number, before.agency, before.domain,
-                                 before.collection, before.parent, before.agencies) == \
-                                (after.kind, after.title, after.url, after.number, after.agency, after.domain,
-                                 after.collection, after.parent, after.agencies)
-            if not same_outside_body:
+        for doc in edited:
+            start, end = self.spans[doc.id]
+            fresh = document_entries(doc, start, doc.id in self.task_documents)
+            if len(fresh) != end - start:
                 return None
-            changed.append(position)
+            for position, after in enumerate(fresh, start):
+                before = old[position]
+                if before == after:
+                    continue
+                if dataclasses.replace(before, body=after.body) != after:
+                    return None
+                items[position] = after
+                changed.append(position)
         touched = self.touched = set()   # the tokens whose text postings an incremental build keeps
         for position in changed:
             before = _weights(text_counts(entry_text(old, old[position])), text_scale(len(old[position].body)))
@@ -510,6 +524,7 @@ class SearchIndex:
         delta = used_characters([items[p] for p in changed])
         delta.subtract(used_characters([old[p] for p in changed]))
         self.used_delta = {ch: n for ch, n in delta.items() if n}   # kept by incremental builds
+        self.changed_entries = {p: items[p] for p in changed}          # and these
         self.used.update(self.used_delta)
         self.items = items
         if shard_count(self.postings) != self.shards:
