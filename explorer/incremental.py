@@ -43,7 +43,7 @@ from .search import SearchIndex
 from .sourcefiles import MAX_FILE_BYTES
 from .site import resolve_body
 
-STATE_FORMAT = 2
+STATE_FORMAT = 3
 JOURNAL_LIMIT = 64 * 1024 * 1024   # past this, an incremental build keeps a whole new state
 INPUT_FOLDERS = ("content", "data", "templates", "static", "explorer")
 _NAMES = [f.name for f in dataclasses.fields(Document)]
@@ -141,6 +141,8 @@ def _load(root: Path, out: Path) -> State | None:
     try:
         with open(path, "rb") as handle:
             version, base, state = pickle.load(handle)
+            if version == STATE_FORMAT:
+                state.search = pickle.load(handle)
         edits = []
         if _journal(path).exists():
             with open(_journal(path), "rb") as handle:
@@ -316,7 +318,11 @@ def _keep(root: Path, out: Path, state: State) -> str | None:
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(f".{os.getpid()}.partial")
         with open(partial, "wb") as handle:
-            pickle.dump((STATE_FORMAT, secrets.token_hex(8), state), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            # two pickles, the model's and the search's: pickle remembers every object of a
+            # dump until its end, and two halves need half the memory (they share nothing)
+            pickle.dump((STATE_FORMAT, secrets.token_hex(8), dataclasses.replace(state, search=None)), handle,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump(state.search, handle, protocol=pickle.HIGHEST_PROTOCOL)
         _journal(path).unlink(missing_ok=True)
         os.replace(partial, path)
     except OSError as exc:

@@ -274,24 +274,35 @@ def _deltas(flat: array) -> list[int]:
     return values
 
 
+FIELDS_COST = 0.35   # weighing the boosted fields, against counting every text (measured at 20×)
+
+
 def _count_postings(items: list[Entry], workers: int | None) -> tuple[dict, dict, dict]:
-    """The text postings (most of the work) are counted in forked processes, a range of
-    entries each, while this one weighs the boosted fields."""
+    """The postings counted in forked processes: a range of entries' texts each, the first
+    also weighing the boosted fields (and so given fewer texts)."""
     workers = parallel.worker_count(workers)
     if not parallel.can_fork(workers) or len(items) < PARALLEL_FROM:
-        parts = [_text_postings((0, len(items)), items)]
-        fields = _field_postings(items)
-    else:
-        parts, fields = parallel.forked_map(_text_postings, _balanced(items, workers), items, workers,
-                                            meanwhile=lambda: _field_postings(items))
-    return fields, _merged([part[0] for part in parts]), _merged([part[1] for part in parts])
+        text, heads, fields = _postings_part(((0, len(items)), True), items)
+        return fields, text.lists, heads.lists
+    jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
+    parts, _ = parallel.forked_map(_postings_part, jobs, items, workers)
+    return parts[0][2], _merged([part[0] for part in parts]), _merged([part[1] for part in parts])
 
 
-def _balanced(items: list[Entry], parts: int) -> list[tuple[int, int]]:
-    """Ranges of entries with about the same amount of text each (documents come first
-    and are long; tasks are short)."""
+def _postings_part(job: tuple[tuple[int, int], bool], items: list[Entry] | None = None):
+    bounds, with_fields = job
+    items = items if items is not None else parallel.shared()
+    text, heads = _text_postings(bounds, items)
+    return text, heads, _field_postings(items) if with_fields else None
+
+
+def _balanced(items: list[Entry], parts: int, first_extra: float = 0.0) -> list[tuple[int, int]]:
+    """Ranges of entries with about the same amount of work each, the first part also
+    doing first_extra (a share of all the texts' work) besides its texts (documents
+    come first and are long; tasks are short)."""
     cost = [len(item.body) + 50 for item in items]
-    total, bounds, start, running = sum(cost), [], 0, 0
+    texts = sum(cost)
+    total, bounds, start, running = texts * (1 + first_extra), [], 0, texts * first_extra
     for position, c in enumerate(cost):
         running += c
         if len(bounds) < parts - 1 and running >= total * (len(bounds) + 1) / parts:
@@ -467,13 +478,35 @@ class SearchIndex:
     def files(self) -> Iterator[tuple[str, str]]:
         """Every file of the search: (path under the site root, text), made one at a time
         (at an archive's size they are hundreds of megabytes together)."""
-        for n in range(0, len(self.items), FRAGMENT_SIZE):
-            yield self._fragment(n // FRAGMENT_SIZE)
+        for job in self._jobs():
+            yield self._made(job)
+        yield from self._small_files()
+
+    def write(self, folder, workers: int | None = None) -> None:
+        """Every file of the search written under folder; the fragments and shards (most of
+        the work: their JSON) by forked workers when there are enough entries."""
+        for sub in ("f", "t"):
+            (folder / SEARCH_DIR / sub).mkdir(parents=True, exist_ok=True)
+        jobs = self._jobs()
+        workers = parallel.worker_count(workers)
+        if parallel.can_fork(workers) and len(self.items) >= PARALLEL_FROM:
+            parallel.forked_map(_write_jobs, [jobs[i::workers] for i in range(workers)], (self, folder), workers)
+        else:
+            _write_jobs(jobs, (self, folder))
+        for name, text in self._small_files():
+            (folder / name).write_text(text, encoding="utf-8")
+
+    def _jobs(self) -> list[tuple[str, int]]:
+        return [("f", n) for n in range(-(-len(self.items) // FRAGMENT_SIZE))] + [("t", n) for n in range(self.shards)]
+
+    def _made(self, job: tuple[str, int]) -> tuple[str, str]:
+        kind, n = job
+        return self._fragment(n) if kind == "f" else self._shard(n)
+
+    def _small_files(self) -> Iterator[tuple[str, str]]:
         names = sorted({k for item in self.items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
         yield f"{SEARCH_DIR}/names.js", _script("names", _json(names))
         yield f"{SEARCH_DIR}/collections.js", _script("collections", _json(self.collections))
-        for n in range(self.shards):
-            yield self._shard(n)
         yield self._manifest()
 
     def apply(self, text: dict[str, array | None], used: dict[str, int], changed: dict[int, Entry]) -> None:
@@ -557,6 +590,13 @@ class SearchIndex:
                     "ranges": _ranges(self.items), "shards": self.shards,
                     "fold": traditional_folds(self.used, self.pairs)}
         return urls.SEARCH_INDEX, _script("index", _json(manifest))
+
+
+def _write_jobs(jobs: list[tuple[str, int]], given=None) -> None:
+    index, folder = given if given is not None else parallel.shared()
+    for job in jobs:
+        name, text = index._made(job)
+        (folder / name).write_text(text, encoding="utf-8")
 
 
 def search_files(site: Site) -> Iterator[tuple[str, str]]:

@@ -6,7 +6,6 @@ built in a folder of its own and published only when the build succeeded (publis
 from __future__ import annotations
 
 import csv
-import io
 import json
 import multiprocessing
 import os
@@ -216,12 +215,13 @@ def _copy_files(site: Site, folder: Path) -> None:
 def _write_data(site: Site, specs: list, folder: Path) -> None:
     """The published data (JSON, CSV) and what hosts read: .nojekyll, robots.txt, sitemap.xml."""
     (folder / "data").mkdir()
-    _write_json(folder / urls.DOCUMENTS_JSON, [document_record(d) for d in site.documents_sorted()])
+    _write_json(folder / urls.DOCUMENTS_JSON, (document_record(d) for d in site.documents_sorted()))
     if site.collections:
-        _write_json(folder / urls.TASKS_JSON, [task_record(t, site) for t in site.all_tasks()])
-        (folder / urls.TASKS_CSV).write_text(tasks_csv(site), encoding="utf-8-sig", newline="")
+        _write_json(folder / urls.TASKS_JSON, (task_record(t, site) for t in site.all_tasks()))
+        with open(folder / urls.TASKS_CSV, "w", encoding="utf-8-sig", newline="") as handle:
+            write_tasks_csv(site, handle)
     if site.agencies:
-        _write_json(folder / urls.AGENCIES_JSON, [agency_record(a) for a in site.agencies.values()])
+        _write_json(folder / urls.AGENCIES_JSON, (agency_record(a) for a in site.agencies.values()))
     (folder / ".nojekyll").write_text("", encoding="utf-8")
     (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
     if site.site_url:
@@ -230,10 +230,7 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
 
 def _write_index(site: Site, folder: Path) -> SearchIndex:
     index = SearchIndex(site)
-    for name, text in index.files():
-        path = folder / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    index.write(folder)
     return index
 
 
@@ -360,14 +357,22 @@ def sitemap_xml(site_url: str, page_urls: list[str]) -> str:
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + entries + "</urlset>\n")
 
 
-def _write_json(path: Path, records: list[dict]) -> None:
-    path.write_text(json.dumps(records, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+def _write_json(path: Path, records) -> None:
+    """A JSON list, one record at a time (at 100× tasks.json is 50,000 of them): the text
+    json.dumps(list(records), indent=1) gives, without the whole list in memory."""
+    with open(path, "w", encoding="utf-8") as handle:
+        first = True
+        for record in records:
+            text = json.dumps(record, ensure_ascii=False, indent=1)
+            handle.write(("[\n " if first else ",\n ") + text.replace("\n", "\n "))
+            first = False
+        handle.write("[]\n" if first else "\n]\n")
 
 
-def tasks_csv(site: Site) -> str:
-    """One row per task; agencies joined with 、 (written with a BOM so Excel reads UTF-8)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+def write_tasks_csv(site: Site, handle) -> None:
+    """One row per task; agencies joined with 、 (the file is opened with a BOM, so that
+    Excel reads UTF-8)."""
+    writer = csv.writer(handle, lineterminator="\r\n")
     writer.writerow(["id", "collection", "number", "domain", "leader", "flagged", "text", "lead", "support", "guide",
                      "scope", "derived_from", "url"])
     for task in site.all_tasks():
@@ -375,6 +380,5 @@ def tasks_csv(site: Site) -> str:
                          "▲" if task.flagged else "", task.text, "、".join(a.name for a in task.lead),
                          "、".join(a.name for a in task.support), "、".join(a.name for a in task.guide), task.scope or "",
                          " ".join(p.id for p in task.derived_from), urls.url_for(task)])
-    return buffer.getvalue()
 
 
