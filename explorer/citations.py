@@ -18,6 +18,26 @@ class Reference:
     target: str        # document or agency id
 
 
+def trie_pattern(words) -> str:
+    """A regular expression matching the longest of words at a position, as an
+    alternation of them longest first would, but branching on one character at a time:
+    an alternation of thousands of names tries each at every position of every text."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}   # a word ends here
+
+    def pattern(node: dict) -> str:
+        branches = [re.escape(ch) + pattern(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body
+    return pattern(trie)
+
+
 class Linker:
     def __init__(self, site: Site):
         self.numbers = {str(d.doc_number): d.id for d in site.documents.values() if d.doc_number}
@@ -33,8 +53,7 @@ class Linker:
             for spelling in agency.spellings + ([agency.full_name] if agency.full_name else []):
                 if len(spelling) >= 4 and " " not in spelling:
                     self.agencies.setdefault(spelling, agency)
-        names = sorted(self.agencies, key=len, reverse=True)
-        self._agency_re = re.compile("|".join(re.escape(n) for n in names)) if names else None
+        self._agency_re = re.compile(trie_pattern(self.agencies)) if self.agencies else None
         # 《国务院关于〈加快推进…工作方案〉的批复》: the inner title is a reference of its own
         self._quoted = (re.compile(r"《([^《》]{2,80})》"), re.compile(r"〈([^〈〉]{2,80})〉"))
 

@@ -3,9 +3,11 @@ memory (nothing goes through a pipe but what they return), so forking pays from 
 hundred pages or a few thousand search entries on."""
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
+from contextlib import contextmanager
 from typing import Callable
 
 _SHARED = None   # what the forked workers read (set in the parent just before forking)
@@ -30,6 +32,18 @@ def quiet_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
+@contextmanager
+def frozen_heap():
+    """While workers are forked: the objects there are now are left out of the cyclic
+    collector's passes, in this process and in the workers; else each pass in a worker
+    walks the whole inherited model, copying every page of memory it touches."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def forked_map(function: Callable, parts: list, state, workers: int, meanwhile: Callable | None = None) -> tuple[list, object]:
     """function(part) for each part in forked workers that see `state` through shared();
     `meanwhile()` runs in this process while they work. Returns (their results in the
@@ -37,7 +51,7 @@ def forked_map(function: Callable, parts: list, state, workers: int, meanwhile: 
     global _SHARED
     _SHARED = state
     try:
-        with multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
+        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
             pending = pool.map_async(function, parts)
             extra = meanwhile() if meanwhile else None
             return pending.get(), extra

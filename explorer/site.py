@@ -269,7 +269,8 @@ def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None
     else:
         context = multiprocessing.get_context("fork")
         done = context.Value("i", 0)   # pages rendered, counted by the workers
-        with context.Pool(workers, initializer=_remember, initargs=(env, site, specs, folder, done)) as pool:
+        with parallel.frozen_heap(), context.Pool(workers, initializer=_remember,
+                                                  initargs=(env, site, specs, folder, done)) as pool:
             pending = pool.map_async(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
             while not pending.ready():
                 pending.wait(0.1)
