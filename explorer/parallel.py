@@ -44,17 +44,14 @@ def frozen_heap():
         gc.unfreeze()
 
 
-def forked_map(function: Callable, parts: list, state, workers: int, meanwhile: Callable | None = None) -> tuple[list, object]:
-    """function(part) for each part in forked workers that see `state` through shared();
-    `meanwhile()` runs in this process while they work. Returns (their results in the
-    order of parts, what meanwhile returned)."""
+def forked_map(function: Callable, parts: list, state, workers: int) -> list:
+    """function(part) for each part, in forked workers that see `state` through shared();
+    their results in the order of parts."""
     global _SHARED
     _SHARED = state
     try:
         with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
-            pending = pool.map_async(function, parts)
-            extra = meanwhile() if meanwhile else None
-            return pending.get(), extra
+            return pool.map(function, parts)
     finally:
         _SHARED = None
 

@@ -285,7 +285,7 @@ def _count_postings(items: list[Entry], workers: int | None) -> tuple[dict, dict
         text, heads, fields = _postings_part(((0, len(items)), True), items)
         return fields, text.lists, heads.lists
     jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
-    parts, _ = parallel.forked_map(_postings_part, jobs, items, workers)
+    parts = parallel.forked_map(_postings_part, jobs, items, workers)
     return parts[0][2], _merged([part[0] for part in parts]), _merged([part[1] for part in parts])
 
 
@@ -349,11 +349,10 @@ def _merged(parts: list[_Postings]) -> dict[str, array]:
     return out
 
 
-def _text_postings(bounds: tuple[int, int], items: list[Entry] | None = None) -> tuple[_Postings, _Postings]:
-    """For the entries in [first, end) (of the forked workers' shared entries unless
-    given): each token's weight in the text, and which entries have it in their (full)
-    title or a key (an upper bound the page's title tier checks first)."""
-    items = items if items is not None else parallel.shared()
+def _text_postings(bounds: tuple[int, int], items: list[Entry]) -> tuple[_Postings, _Postings]:
+    """For the entries in [first, end): each token's weight in the text, and which
+    entries have it in their (full) title or a key (an upper bound the page's title
+    tier checks first)."""
     text, heads = _Postings(), _Postings()
     for position in range(*bounds):
         item = items[position]

@@ -143,8 +143,8 @@ def _resolve_bodies(site: Site, linker: Linker, workers: int | None = None) -> d
     if not parallel.can_fork(workers) or len(documents) < PARALLEL_RESOLVE_FROM:
         return {doc.id: resolve_body(site, doc, linker) for doc in documents}
     parts = parallel.balanced([len(doc.body) for doc in documents], workers)
-    done, _ = parallel.forked_map(_resolve_in_worker, [[documents[i].id for i in part] for part in parts],
-                                  (site, linker), workers)
+    done = parallel.forked_map(_resolve_in_worker, [[documents[i].id for i in part] for part in parts],
+                               (site, linker), workers)
     resolved = dict(pair for part in done for pair in part)
     return {doc.id: resolved[doc.id] for doc in documents}
 
