@@ -27,6 +27,7 @@ import hashlib
 import os
 import pickle
 import secrets
+import stat
 import sys
 import time
 from dataclasses import dataclass, field
@@ -43,7 +44,7 @@ from .search import SearchIndex
 from .sourcefiles import MAX_FILE_BYTES
 from .site import resolve_body
 
-STATE_FORMAT = 3
+STATE_FORMAT = 4
 JOURNAL_LIMIT = 64 * 1024 * 1024   # past this, an incremental build keeps a whole new state
 INPUT_FOLDERS = ("content", "data", "templates", "static", "explorer")
 _NAMES = [f.name for f in dataclasses.fields(Document)]
@@ -53,7 +54,7 @@ LOADED_FIELDS = tuple(n for n in _NAMES[:_NAMES.index("field_lines") + 1] if n !
 
 @dataclass
 class State:
-    inputs: dict[str, str]     # input file (relative to the project) -> sha256
+    inputs: Inputs             # every input file's hash
     site: Site
     search: SearchIndex
     folder: str                # the build folder this describes
@@ -77,11 +78,25 @@ def state_path(root: Path, out: Path) -> Path:
     return root / ".cache" / "build" / f"{key}.pickle"
 
 
-def input_hashes(root: Path, theme: Path | None = None) -> dict[str, str]:
-    """sha256 of every file a build reads, by its path relative to the project. A link or
-    a file that cannot be read gets a mark instead, which no state matches: the full
-    build that follows reports it."""
-    out: dict[str, str] = {}
+RACY_NS = 2_000_000_000   # a file changed this close to its hashing is hashed again next time
+
+
+@dataclass
+class Inputs:
+    hashes: dict[str, str]                        # input file (relative to the project) -> sha256
+    stats: dict[str, tuple[int, int, int, int]]   # -> (size, mtime, ctime, inode) when it was hashed
+    taken: int                                    # when the hashing began (ns)
+
+
+def input_hashes(root: Path, theme: Path | None = None, previous: Inputs | None = None) -> Inputs:
+    """sha256 of every file a build reads, by its path relative to the project. A file
+    whose size, times and inode are those it had when previous hashed it takes that hash
+    again (as git's index does), unless it changed too close to that hashing to tell. A
+    link or a file that cannot be read gets a mark instead, which no state matches: the
+    full build that follows reports it."""
+    taken = time.time_ns()
+    hashes: dict[str, str] = {}
+    stats: dict[str, tuple[int, int, int, int]] = {}
     for base in dict.fromkeys([root, theme or root]):
         paths = [base / "build.py"]
         for name in INPUT_FOLDERS:
@@ -91,16 +106,29 @@ def input_hashes(root: Path, theme: Path | None = None) -> dict[str, str]:
                 paths.extend(Path(folder) / d for d in dirs if os.path.islink(os.path.join(folder, d)))
         for path in paths:
             key = os.path.relpath(path, root)
-            if path.is_symlink():
-                out[key] = "a symbolic link"
-                continue
             try:
-                out[key] = _file_hash(path)
+                info = os.lstat(path)
             except FileNotFoundError:
                 continue
             except OSError as exc:
-                out[key] = f"unreadable: {exc.strerror}"
-    return out
+                hashes[key] = f"unreadable: {exc.strerror}"
+                continue
+            if stat.S_ISLNK(info.st_mode):
+                hashes[key] = "a symbolic link"
+                continue
+            stamp = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+            if previous is not None and previous.stats.get(key) == stamp and key in previous.hashes and \
+                    max(info.st_mtime_ns, info.st_ctime_ns) < previous.taken - RACY_NS:
+                hashes[key], stats[key] = previous.hashes[key], stamp
+                continue
+            try:
+                hashes[key] = _file_hash(path)
+                stats[key] = stamp
+            except FileNotFoundError:
+                continue
+            except OSError as exc:
+                hashes[key] = f"unreadable: {exc.strerror}"
+    return Inputs(hashes, stats, taken)
 
 
 def _file_hash(path: Path) -> str:
@@ -114,7 +142,7 @@ def _file_hash(path: Path) -> str:
     return digest.hexdigest()
 
 
-def save(root: Path, out: Path, site: Site, search: SearchIndex, inputs: dict[str, str],
+def save(root: Path, out: Path, site: Site, search: SearchIndex, inputs: Inputs,
          files: set[str]) -> str | None:
     """Keep the state of the build just published at out (every file of it in files); a
     warning when it cannot be."""
@@ -194,8 +222,10 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
     if state.site_url != site_url:
         return "another site URL"
     timings = {"load": time.perf_counter() - started}
-    inputs = input_hashes(root, state.site.theme)
-    changed = {p for p in inputs.keys() | state.inputs.keys() if inputs.get(p) != state.inputs.get(p)}
+    current = input_hashes(root, state.site.theme, previous=state.inputs)
+    timings["hash inputs"] = time.perf_counter() - started - timings["load"]
+    inputs, before = current.hashes, state.inputs.hashes
+    changed = {p for p in inputs.keys() | before.keys() if inputs.get(p) != before.get(p)}
     if not changed:
         tidy(out)
         return Rebuilt([], 0, timings)
@@ -254,10 +284,10 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
         staging.discard()
         raise
     timings["publish"] = time.perf_counter() - mark
-    state.inputs, state.folder = inputs, staging.folder.name
+    state.inputs, state.folder = current, staging.folder.name
     state.files |= set(written)
     mark = time.perf_counter()
-    edit = {"inputs": inputs, "folder": state.folder,
+    edit = {"inputs": current, "folder": state.folder,
             "documents": {d.id: (d.body, d.html, d.sections, d.articles) for d in edited},
             "postings": {t: state.search.postings.text.get(t) for t in state.search.touched},
             "used": state.search.used_delta, "entries": state.search.changed_entries}

@@ -141,3 +141,25 @@ def test_a_failed_incremental_build_leaves_the_site_and_the_state(project, tmp_p
     assert "incrementally" in _build(project)
     _build(project, "--full", "--out", str(tmp_path / "clean"))
     assert _tree(project / "site") == _tree(tmp_path / "clean")
+
+
+def test_input_hashes_reuse_a_file_s_hash_only_while_its_size_times_and_inode_stay(tmp_path, monkeypatch):
+    from explorer import incremental
+    project = copy_project(tmp_path / "project")
+    monkeypatch.setattr(incremental, "RACY_NS", 0)   # no file is too recent to trust here
+    first = incremental.input_hashes(project)
+    hashed = []
+    real = incremental._file_hash
+    monkeypatch.setattr(incremental, "_file_hash", lambda path: hashed.append(path.name) or real(path))
+    again = incremental.input_hashes(project, previous=first)
+    assert again.hashes == first.hashes and hashed == []
+    document = sorted((project / "content" / "documents").glob("*.md"))[0]
+    text = document.read_text(encoding="utf-8")
+    document.write_text(text.replace("。", "，", 1), encoding="utf-8")   # same size in UTF-8
+    edited = incremental.input_hashes(project, previous=again)
+    assert hashed == [document.name]
+    assert edited.hashes[f"content/documents/{document.name}"] != first.hashes[f"content/documents/{document.name}"]
+    monkeypatch.setattr(incremental, "RACY_NS", 10**18)   # everything changed "just now": hashed again
+    hashed.clear()
+    incremental.input_hashes(project, previous=edited)
+    assert len(hashed) == len(edited.hashes)
