@@ -19,6 +19,7 @@ from pathlib import Path
 
 from explorer import incremental, site as pipeline, urls
 from explorer.errors import ContentErrors
+from explorer.parallel import frozen_heap
 from explorer.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
@@ -58,7 +59,8 @@ def build(args) -> int:
             kept = incremental.save(ROOT, out, site, result.search, inputs, result.files)
             if kept:
                 result.warnings.append(kept)
-        result = pipeline.write(site, out, strict=args.strict, progress=progress, then=keep_state)
+        with frozen_heap():   # the resolved model lives to the end
+            result = pipeline.write(site, out, strict=args.strict, progress=progress, then=keep_state)
     finally:
         progress.finish()
     for warning in result.warnings:

@@ -34,14 +34,17 @@ def quiet_worker() -> None:
 
 @contextmanager
 def frozen_heap():
-    """While workers are forked: the objects there are now are left out of the cyclic
-    collector's passes, in this process and in the workers; else each pass in a worker
-    walks the whole inherited model, copying every page of memory it touches."""
+    """The objects there are now left out of the cyclic collector's passes while the block
+    runs (in this process and in workers forked in it): else each pass walks the whole
+    model, and in a worker copies every page of memory it touches. Within a block of its
+    own (the build freezes the resolved model), the outer block unfreezes."""
+    outermost = gc.get_freeze_count() == 0
     gc.freeze()
     try:
         yield
     finally:
-        gc.unfreeze()
+        if outermost:
+            gc.unfreeze()
 
 
 def forked_map(function: Callable, parts: list, state, workers: int) -> list:
