@@ -14,7 +14,10 @@ import json
 import http.server
 import os
 import platform
+import queue
+import re
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -527,9 +530,6 @@ def hugo_server_rebuild(site: Path, runs: int) -> float:
     """Hugo's own incremental rebuild: `hugo server` (rendering to memory, its fast render
     on) told of a sentence added to one page; the time Hugo reports for each rebuild
     ("Total in N ms"), median of runs, in seconds."""
-    import queue
-    import re
-    import socket
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
