@@ -94,14 +94,18 @@ class Staging:
         self.folder = self.builds / name
         self._lock_path = self.builds / f"{name}.lock"
         self._clearing: threading.Thread | None = None
-        with _locked(self.builds / ".lock"):   # so no clean-up sees the folder before its lock
-            try:
+        self._lock = None
+        try:
+            with _locked(self.builds / ".lock"):   # so no clean-up sees the folder before its lock
                 self._lock = open(self._lock_path, "a+")
                 fcntl.flock(self._lock, fcntl.LOCK_EX)
                 self.folder.mkdir()
-            except BaseException:   # interrupted here: leave nothing behind
-                self._lock_path.unlink(missing_ok=True)
-                raise
+        except BaseException:   # interrupted here, even as the lock is let go: leave nothing behind
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self._lock_path.unlink(missing_ok=True)
+            if self._lock is not None:
+                self._lock.close()
+            raise
 
     def publish(self) -> None:
         """Point out at this build, in one rename; then remove what earlier builds left,

@@ -177,8 +177,8 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         staging = Staging(out)
     except OSError as exc:
         raise ContentErrors([_write_error(exc, site.root)]) from None
-    folder = staging.folder
     try:
+        folder = staging.folder
         links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings, progress)
         result.step("copy", _copy_files, site, folder)
         result.step("data", _write_data, site, specs, folder)
