@@ -54,14 +54,17 @@ def build(args) -> int:
     if problems:
         raise ContentErrors(problems)
     resolved, resolved_peak = time.perf_counter(), pipeline.peak_rss_kb()
+    keeper = incremental.Keeper(ROOT, out, site, inputs)
     try:
         def keep_state(result):
-            kept = incremental.save(ROOT, out, site, result.search, inputs, result.files)
+            kept = keeper.finish(result.search, result.files)
             if kept:
                 result.warnings.append(kept)
         with frozen_heap():   # the resolved model lives to the end
-            result = pipeline.write(site, out, strict=args.strict, progress=progress, then=keep_state)
+            result = pipeline.write(site, out, strict=args.strict, progress=progress,
+                                    meanwhile=keeper.keep_model, then=keep_state)
     finally:
+        keeper.discard()   # the state's partial file, when the build failed before keeping it
         progress.finish()
     for warning in result.warnings:
         print(warning, file=sys.stderr)

@@ -163,11 +163,13 @@ PARALLEL_FROM = 300   # pages; below this, forking a second process costs more t
 
 
 def write(site: Site, out: Path, strict: bool = True, workers: int | None = None,
-          progress: Progress = QUIET, then=None) -> BuildResult:
+          progress: Progress = QUIET, meanwhile=None, then=None) -> BuildResult:
     """Render and write the site to out, in named and timed steps, then publish it in one
-    rename; then(result), when given, runs once it is published, while what earlier
-    builds left is removed. Raises ContentErrors (and leaves out untouched) when a step
-    fails, or when the written pages have broken links and strict is on."""
+    rename. meanwhile(), when given, runs in this process while workers render the pages
+    (before rendering, when there are none); then(result) runs once the site is published,
+    while what earlier builds left is removed. Raises ContentErrors (and leaves out
+    untouched) when a step fails, or when the written pages have broken links and strict
+    is on."""
     result = BuildResult(progress=progress)
     problem = refusal(out, site.root, site.theme)
     if problem:
@@ -179,12 +181,14 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         raise ContentErrors([_write_error(exc, site.root)]) from None
     try:
         folder = staging.folder
-        links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings, progress)
+        links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings, progress,
+                            meanwhile)
         result.step("copy", _copy_files, site, folder)
         result.step("data", _write_data, site, specs, folder)
         result.search = result.step("index", _write_index, site, folder)
         result.files = written_files(folder)
         problems = result.step("check links", _check_written_links, links, result.files, folder)
+        del links   # every page's links: memory the state kept next can take
         if problems and strict:
             raise ContentErrors(problems)
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
@@ -253,10 +257,12 @@ def _write_error(exc: OSError, root: Path) -> ContentError:
 
 
 def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None,
-                      warnings: list[ContentError], progress: Progress = QUIET) -> dict[str, PageLinks]:
+                      warnings: list[ContentError], progress: Progress = QUIET,
+                      meanwhile=None) -> dict[str, PageLinks]:
     """Render every page into folder; returns the links of each page. With enough pages
     and cores, two processes forked from this one share the work (the model is inherited,
-    not copied through a pipe; only the links and any template error come back)."""
+    not copied through a pipe; only the links and any template error come back), and
+    meanwhile() runs here while they do."""
     workers = parallel.worker_count(workers)
     templates = site.theme_dir / "templates"
     env = make_environment(templates, cache=_template_cache(site, warnings))
@@ -265,6 +271,8 @@ def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None
         raise ContentErrors(problems)
     progress.stage("render", total=len(specs))
     if not parallel.can_fork(workers) or len(specs) < PARALLEL_FROM:
+        if meanwhile is not None:
+            meanwhile()
         parts = [_render_slice(env, site, specs, folder, range(len(specs)), progress.update)]
     else:
         context = multiprocessing.get_context("fork")
@@ -272,6 +280,8 @@ def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None
         with parallel.frozen_heap(), context.Pool(workers, initializer=_remember,
                                                   initargs=(env, site, specs, folder, done)) as pool:
             pending = pool.map_async(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
+            if meanwhile is not None:
+                meanwhile()
             while not pending.ready():
                 pending.wait(0.1)
                 progress.update(done.value)
