@@ -27,6 +27,7 @@ import hashlib
 import os
 import pickle
 import secrets
+import signal
 import stat
 import sys
 import time
@@ -38,7 +39,7 @@ from .content import parse_document
 from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import check_links, page_links
 from .model import Document, Site
-from .parallel import frozen_heap
+from .parallel import frozen_heap, quiet_worker
 from .publish import MARKER, Staging, builds_folder, tidy
 from .render import document_spec, make_environment, render_page
 from .search import SearchIndex
@@ -155,21 +156,55 @@ class Keeper:
         self.partial = self.path.with_suffix(f".{os.getpid()}.partial")
         self.problem: OSError | None = None
         self.started = False
+        self.child: int | None = None   # the forked process writing the model's pickle
 
     def keep_model(self) -> None:
+        """The model's pickle, made by a forked child where the system forks (the child's
+        pickle memo, a hundred megabytes at 100x, is never this process's memory); the
+        build goes on meanwhile."""
         self.started = True
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            self.problem = exc
+            return
+        if not hasattr(os, "fork"):
+            self._write_model()
+            return
+        with frozen_heap():   # the child's collector leaves the inherited model alone
+            pid = os.fork()
+        if pid == 0:   # the child: write, and leave without running the parent's clean-up
+            code = 1
+            try:
+                quiet_worker()
+                self._write_model()
+                code = 0 if self.problem is None else 2
+            finally:
+                os._exit(code)
+        self.child = pid
+
+    def _write_model(self) -> None:
+        try:
             with open(self.partial, "wb") as handle:
                 _dump_model(handle, self.site)
         except OSError as exc:
             self.problem = exc
+
+    def _wait(self) -> None:
+        """The child's work done; its failure is a problem like any other."""
+        if self.child is None:
+            return
+        _, status = os.waitpid(self.child, 0)
+        self.child = None
+        if self.problem is None and os.waitstatus_to_exitcode(status) != 0:
+            self.problem = OSError(f"the process keeping the model stopped (status {status})")
 
     def finish(self, search: SearchIndex, files: set[str]) -> str | None:
         """Keep the state of the build just published (every file of it in files); a
         warning when it cannot be."""
         if not self.started:
             self.keep_model()
+        self._wait()
         folder = _published_folder(self.out)
         if folder is None:
             self.discard()
@@ -191,6 +226,12 @@ class Keeper:
 
     def discard(self) -> None:
         """A build that failed: the state it began to keep goes; the last one stays."""
+        if self.child is not None:
+            try:
+                os.kill(self.child, signal.SIGKILL)
+            except OSError:
+                pass
+            self._wait()
         try:
             self.partial.unlink(missing_ok=True)
         except OSError:
