@@ -160,7 +160,7 @@ def test_our_lunr_builder_serialises_exactly_as_lunr_py(root):
     for name, (short, boost) in search.FIELDS.items():
         builder.field(short, boost=boost, extractor=lambda entry, name=name: search.tokenize(entry[name]))
     for position, item in enumerate(items):
-        builder.add({"r": str(position), **item.__dict__})
+        builder.add({"r": str(position), **item._asdict()})
     reference = json.dumps(builder.build().serialize(), ensure_ascii=False, separators=(",", ":"))
     ours = json.dumps(search.build_index(items), ensure_ascii=False, separators=(",", ":"))
     assert len(ours) > 100_000 and ours == reference
