@@ -7,6 +7,12 @@ the new one, never none and never half. Each build folder has a lock file that i
 build holds while it runs; the next build removes every folder that is not the current
 one and whose lock nobody holds, so a killed build leaves nothing behind for long.
 
+An incremental build changes a few files of tens of thousands. Rather than hard-link a
+whole new folder and remove the old one each time, it keeps the build it replaced as a
+spare (`<name>.spare`, with `<name>.spare.lag` naming the build it lags behind and the
+files it lacks): the next incremental build takes the spare, brings those files up to
+date, writes its own and publishes it. A full build removes any spare.
+
 The output may only be absent, an empty folder, a link into its builds folder, or a
 folder that carries the MARKER of a build: never the project, an ancestor of it, one of
 its input folders, or a folder holding anything else.
@@ -83,10 +89,15 @@ def _locked(path: Path, blocking: bool = True):
         handle.close()
 
 
-class Staging:
-    """A new build folder, held (locked) from creation to publication."""
+SPARE = ".spare"
 
-    def __init__(self, out: Path):
+
+class Staging:
+    """A new build folder, held (locked) from creation to publication. With take_spare,
+    the spare of the published build when there is one (then `lag` lists the files it
+    lacks, which the build must bring up to date from the published build)."""
+
+    def __init__(self, out: Path, take_spare: bool = False):
         self.out = _absolute(out)
         self.builds = builds_folder(self.out)
         self.builds.mkdir(parents=True, exist_ok=True)
@@ -95,11 +106,13 @@ class Staging:
         self._lock_path = self.builds / f"{name}.lock"
         self._clearing: threading.Thread | None = None
         self._lock = None
+        self.lag: list[str] | None = None
         try:
             with _locked(self.builds / ".lock"):   # so no clean-up sees the folder before its lock
                 self._lock = open(self._lock_path, "a+")
                 fcntl.flock(self._lock, fcntl.LOCK_EX)
-                self.folder.mkdir()
+                if not (take_spare and self._take_spare()):
+                    self.folder.mkdir()
         except BaseException:   # interrupted here, even as the lock is let go: leave nothing behind
             shutil.rmtree(self.folder, ignore_errors=True)
             self._lock_path.unlink(missing_ok=True)
@@ -107,26 +120,56 @@ class Staging:
                 self._lock.close()
             raise
 
-    def publish(self) -> None:
+    def _take_spare(self) -> bool:
+        """The spare becomes this build's folder when it lags behind the published build
+        (a spare of another build is left to the clean-up)."""
+        published = os.readlink(self.out).split("/")[-1] if self.out.is_symlink() else None
+        for spare in self.builds.glob(f"*{SPARE}"):
+            lag_file = spare.with_name(spare.name + ".lag")
+            try:
+                behind, *files = lag_file.read_text(encoding="utf-8").splitlines()
+            except (OSError, ValueError):
+                continue
+            if behind != published or not spare.is_dir() or spare.is_symlink():
+                continue
+            spare.rename(self.folder)
+            lag_file.unlink()
+            (self.folder / MARKER).unlink(missing_ok=True)   # complete again only when published
+            self.lag = files
+            return True
+        return False
+
+    def publish(self, spare_lag: list[str] | None = None) -> None:
         """Point out at this build, in one rename; then remove what earlier builds left,
         in a thread while the build goes on (keeping its state): removing ten thousand
-        files is system calls, which leave the interpreter free. close() waits for it."""
+        files is system calls, which leave the interpreter free. close() waits for it.
+        With spare_lag (the files this build wrote anew), the build it replaces is kept
+        as the spare; else every spare goes."""
         (self.folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        keep_spare = spare_lag is not None
         with _locked(self.builds / ".lock"):
+            previous = os.readlink(self.out).split("/")[-1] if self.out.is_symlink() else None
             if self.out.is_dir() and not self.out.is_symlink():
                 # a plain folder (empty, or a build from before builds were linked): moved
                 # into the builds folder, where the clean-up below removes it
                 self.out.rename(self.builds / f"{self.folder.name}.previous")
+                keep_spare = False
             link = self.builds / f".link-{self.folder.name}"
             link.unlink(missing_ok=True)
             link.symlink_to(Path(self.builds.name) / self.folder.name)
             os.replace(link, self.out)
-        self._clearing = threading.Thread(target=self._clear, name="remove earlier builds")
+            if keep_spare and previous and (self.builds / previous).is_dir():
+                _remove_spares(self.builds)
+                spare = self.builds / f"{previous}{SPARE}"
+                (self.builds / previous).rename(spare)
+                lag_file = spare.with_name(spare.name + ".lag")
+                lag_file.write_text("\n".join([self.folder.name, *spare_lag]) + "\n", encoding="utf-8")
+        self._clearing = threading.Thread(target=self._clear, args=(keep_spare,), name="remove earlier builds")
         self._clearing.start()
 
-    def _clear(self) -> None:
+    def _clear(self, keep_spare: bool) -> None:
         with _locked(self.builds / ".lock"):
-            _remove_leftovers(self.builds, keep=self.folder.name)
+            _remove_leftovers(self.builds, keep=self.folder.name, spares=keep_spare)
 
     def discard(self) -> None:
         """A failed build: its folder goes; the published site is untouched."""
@@ -149,14 +192,49 @@ def tidy(out: Path) -> None:
     builds = builds_folder(out)
     if out.is_symlink() and builds.is_dir():
         with _locked(builds / ".lock"):
-            _remove_leftovers(builds, keep=Path(os.readlink(out)).name)
+            _remove_leftovers(builds, keep=Path(os.readlink(out)).name, spares=True)
 
 
-def _remove_leftovers(builds: Path, keep: str) -> None:
-    """Build folders, locks and links of earlier builds that no running build holds."""
+def has_spare(out: Path) -> bool:
+    """Whether a spare lags behind the build published at out (an incremental build would
+    take it)."""
+    out = _absolute(out)
+    if not out.is_symlink():
+        return False
+    published = os.readlink(out).split("/")[-1]
+    for spare in builds_folder(out).glob(f"*{SPARE}"):
+        try:
+            behind = spare.with_name(spare.name + ".lag").read_text(encoding="utf-8").split("\n", 1)[0]
+        except OSError:
+            continue
+        if behind == published:
+            return True
+    return False
+
+
+def _remove_spares(builds: Path) -> None:
+    for spare in builds.glob(f"*{SPARE}"):
+        _remove(spare.with_name(spare.name + ".lag"))
+        _remove(spare)
+
+
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+    else:
+        entry.unlink(missing_ok=True)
+
+
+def _remove_leftovers(builds: Path, keep: str, spares: bool = False) -> None:
+    """Build folders, locks and links of earlier builds that no running build holds; the
+    spare and its list too, unless spares."""
     for entry in sorted(builds.iterdir()):
         name = entry.name
         if name == ".lock" or name == keep:
+            continue
+        if name.endswith((SPARE, f"{SPARE}.lag")):
+            if not spares:
+                _remove(entry)
             continue
         if name.startswith(".link-"):
             owner = name[len(".link-"):]
@@ -169,7 +247,4 @@ def _remove_leftovers(builds: Path, keep: str) -> None:
             with _locked(lock, blocking=False) as held:
                 if held is None:
                     continue          # a build that is still running
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            entry.unlink(missing_ok=True)
+        _remove(entry)

@@ -163,3 +163,31 @@ def test_input_hashes_reuse_a_file_s_hash_only_while_its_size_times_and_inode_st
     hashed.clear()
     incremental.input_hashes(project, previous=edited)
     assert len(hashed) == len(edited.hashes)
+
+
+def _builds(project: Path) -> list[str]:
+    return sorted(p.name for p in (project / ".site.builds").iterdir() if not p.name.endswith(".lock"))
+
+
+def test_an_incremental_build_keeps_the_build_it_replaced_as_the_next_one_s_folder(project, tmp_path):
+    _edit(_document(project), "基本完成示例任务。", "基本完成示例任务，并总结经验。")
+    assert "incrementally" in _build(project)
+    published = (project / "site").resolve().name
+    spare = next(p for p in (project / ".site.builds").glob("*.spare"))
+    behind, *lagging = spare.with_name(spare.name + ".lag").read_text(encoding="utf-8").splitlines()
+    assert behind == published and "documents/yzf-2021-90.html" in lagging
+    assert _builds(project) == sorted([published, spare.name, spare.name + ".lag"])
+    untouched = "documents/yzf-2021-91.html"   # one inode in both: the spare costs no copy of it
+    assert (spare / untouched).stat().st_ino == (project / "site" / untouched).stat().st_ino
+
+    spare_folder = spare.stat().st_ino
+    _edit(_document(project), "专栏正文。", "专栏正文。\n\n新增的一段：推进跨境电商发展。")
+    assert "incrementally" in _build(project)
+    # the spare was taken (renamed: the same folder), brought up to date and published
+    assert not spare.exists() and (project / "site").resolve().stat().st_ino == spare_folder
+    _build(project, "--full", "--out", str(tmp_path / "clean"))
+    assert _tree(project / "site") == _tree(tmp_path / "clean")
+    assert len(list((project / ".site.builds").glob("*.spare"))) == 1
+
+    assert "a full build" in _build(project, "--full")
+    assert not list((project / ".site.builds").glob("*.spare*"))   # a full build keeps no spare
