@@ -169,7 +169,9 @@ class Staging:
 
     def _clear(self, keep_spare: bool) -> None:
         with _locked(self.builds / ".lock"):
-            _remove_leftovers(self.builds, keep=self.folder.name, spares=keep_spare)
+            # the build published now, which may be another's that published after this one
+            published = os.readlink(self.out).split("/")[-1] if self.out.is_symlink() else self.folder.name
+            _remove_leftovers(self.builds, keep={self.folder.name, published}, spares=keep_spare)
 
     def discard(self) -> None:
         """A failed build: its folder goes; the published site is untouched."""
@@ -192,7 +194,7 @@ def tidy(out: Path) -> None:
     builds = builds_folder(out)
     if out.is_symlink() and builds.is_dir():
         with _locked(builds / ".lock"):
-            _remove_leftovers(builds, keep=Path(os.readlink(out)).name, spares=True)
+            _remove_leftovers(builds, keep={Path(os.readlink(out)).name}, spares=True)
 
 
 def has_spare(out: Path) -> bool:
@@ -225,12 +227,12 @@ def _remove(entry: Path) -> None:
         entry.unlink(missing_ok=True)
 
 
-def _remove_leftovers(builds: Path, keep: str, spares: bool = False) -> None:
+def _remove_leftovers(builds: Path, keep: set[str], spares: bool = False) -> None:
     """Build folders, locks and links of earlier builds that no running build holds; the
     spare and its list too, unless spares."""
     for entry in sorted(builds.iterdir()):
         name = entry.name
-        if name == ".lock" or name == keep:
+        if name == ".lock" or name in keep:
             continue
         if name.endswith((SPARE, f"{SPARE}.lag")):
             if not spares:

@@ -237,3 +237,22 @@ def test_requirements_are_installed_by_hash(root):
         assert packages and len(packages) == len(re.findall(r"^[^ #\n]", pinned, re.M))
         for block in re.split(r"\n(?=[a-z])", pinned, flags=re.I)[1:]:
             assert "--hash=sha256:" in block, block.splitlines()[0]
+
+
+def test_an_earlier_build_s_clean_up_never_removes_the_build_published_after_it(tmp_path, monkeypatch):
+    """Build C publishes, build B publishes and finishes, then C's clean-up runs: site/
+    must still be B's, whole."""
+    from explorer import publish
+    out = tmp_path / "site"
+    late, early = publish.Staging(out), publish.Staging(out)
+    (late.folder / "page.html").write_text("B", encoding="utf-8")
+    deferred = []
+    monkeypatch.setattr(publish.Staging, "_clear", lambda self, spares: deferred.append((self, spares)))
+    early.publish()
+    late.publish()
+    late.close()
+    monkeypatch.undo()
+    staging, spares = deferred[0]
+    staging._clear(spares)
+    early.close()
+    assert out.resolve() == late.folder and (out / "page.html").read_text(encoding="utf-8") == "B"
