@@ -49,6 +49,24 @@ def page_links(html: str, shared: dict | None = None) -> PageLinks:
     return PageLinks(ids, offsets, tuple(refs))
 
 
+def split_links(pages: dict[str, PageLinks], folder: str) -> tuple[dict[str, PageLinks], dict[str, PageLinks]]:
+    """The pages with no link into folder, and those with one: the build checks the first
+    while that folder is still being written."""
+    now, later = {}, {}
+    for url, page in pages.items():
+        into = any(folder in link and _leads_into(url, link, folder) for _, link in page.refs)
+        (later if into else now)[url] = page
+    return now, later
+
+
+def _leads_into(page_url: str, link: str, folder: str) -> bool:
+    parts = urlsplit(link)
+    if parts.scheme or parts.netloc or not parts.path:
+        return False
+    target = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), unquote(parts.path)))
+    return target.startswith(folder + "/")
+
+
 def _unescape(value: str) -> str:
     return value.replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
 

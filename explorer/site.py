@@ -22,7 +22,7 @@ from . import parallel, urls
 from .citations import Linker
 from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
-from .linkcheck import PageLinks, check_links, page_links
+from .linkcheck import PageLinks, check_links, page_links, split_links
 from .markdown import RenderEnv, render_body
 from .model import Document, Site
 from .relations import derive_back_references
@@ -30,7 +30,7 @@ from .progress import QUIET, Progress
 from .publish import Staging, refusal
 from .render import (agency_record, compile_templates, document_record, make_environment, page_specs, render_page,
                      task_record, template_error)
-from .search import SearchIndex
+from .search import SEARCH_DIR, SearchIndex
 from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
@@ -179,24 +179,31 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         staging = Staging(out)
     except OSError as exc:
         raise ContentErrors([_write_error(exc, site.root)]) from None
+    checker = None
     try:
         folder = staging.folder
         links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings, progress,
                             meanwhile)
         result.step("copy", _copy_files, site, folder)
         result.step("data", _write_data, site, specs, folder)
+        forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
+        checker = LinkChecker(links, folder, fork=forks)
+        del links   # the checker has them: their memory is the index's to take
         result.search = result.step("index", _write_index, site, folder)
         result.files = written_files(folder)
-        problems = result.step("check links", _check_written_links, links, result.files, folder)
-        del links   # every page's links: memory the state kept next can take
+        problems = result.step("check links", checker.problems, result.files)
         if problems and strict:
             raise ContentErrors(problems)
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
         result.step("publish", staging.publish)
     except OSError as exc:
+        if checker is not None:
+            checker.stop()
         staging.discard()
         raise ContentErrors([_write_error(exc, site.root)]) from None
     except BaseException:
+        if checker is not None:
+            checker.stop()
         staging.discard()
         raise
     try:
@@ -249,6 +256,55 @@ def written_files(folder: Path) -> set[str]:
 
 def _check_written_links(links: dict[str, PageLinks], files: set[str], folder: Path) -> list[ContentError]:
     return check_links(links, files, lambda url: (folder / url).read_text(encoding="utf-8"))
+
+
+class LinkChecker:
+    """The written pages' links, checked by a forked process while the search index is
+    written (with fork): it checks every link outside the search's folder at once, and
+    those into it once problems() gives it every file written. The build's own process
+    then holds no page's links while the index takes its memory."""
+
+    def __init__(self, links: dict[str, PageLinks], folder: Path, fork: bool):
+        self.folder, self.links, self.process = folder, links, None
+        if not fork:
+            return
+        context = multiprocessing.get_context("fork")
+        self.files_out, files_in = context.Pipe()
+        self.problems_in, problems_out = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._check, args=(files_in, problems_out), name="check links")
+        self.process.start()
+        files_in.close()
+        problems_out.close()
+        self.links = None   # the child has them
+
+    def _check(self, files_in, problems_out) -> None:
+        parallel.quiet_worker()
+        pages = self.links
+        now, later = split_links(pages, SEARCH_DIR)
+        read = lambda url: (self.folder / url).read_text(encoding="utf-8")   # noqa: E731
+        ids = lambda url: pages[url].ids if url in pages else set()   # noqa: E731
+        problems = check_links(now, written_files(self.folder), read, ids_of=ids)
+        problems += check_links(later, files_in.recv(), read, ids_of=ids)
+        problems_out.send(sorted(problems, key=lambda p: p.path))   # each page's in order, as one check gives
+
+    def problems(self, files: set[str]) -> list[ContentError]:
+        if self.process is None:
+            return _check_written_links(self.links, files, self.folder)
+        self.files_out.send(files)
+        try:
+            return self.problems_in.recv()
+        except EOFError:
+            raise ContentErrors([ContentError("site", None, "the link check stopped "
+                                              f"(exit code {self.process.exitcode})")]) from None
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        if self.process is not None:
+            if self.process.is_alive():
+                self.process.kill()
+            self.process.join()
+            self.process = None
 
 
 def _write_error(exc: OSError, root: Path) -> ContentError:

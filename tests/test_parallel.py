@@ -3,8 +3,11 @@ every threshold of forking: resolve, render and the search index)."""
 import shutil
 import sys
 
+import pytest
+
 from explorer import parallel, search
 from explorer import site as pipeline
+from explorer.errors import ContentErrors
 
 from .conftest import CODE, ROOT
 
@@ -63,3 +66,31 @@ def test_errors_found_in_forked_workers_name_the_file_and_line_as_one_process_do
     assert forked == single
     assert [(e.path, e.line) for e in forked] == [(f"content/documents/{broken.name}", line)]
     assert "no-such-document" in forked[0].message
+
+
+def test_the_forked_link_check_reports_what_one_process_reports(tmp_path, monkeypatch):
+    """Links into the search's folder are checked once the index is written, the rest
+    while it is: both kinds of broken link, and the anchors, as one process finds them."""
+    project = _corpus(tmp_path)
+    template = project / "templates" / "document.html"
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{% block main %}", '{% block main %}<a href="../data/search/no-such.js">索引</a><a href="../no-such.html">无</a>'
+                            '<a href="../data/search/index.js">清单</a><a href="#no-such-anchor">锚点</a>', 1),
+        encoding="utf-8")
+
+    def problems(out):
+        site = pipeline.load(project)
+        pipeline.resolve(site)
+        with pytest.raises(ContentErrors) as failed:
+            pipeline.write(site, out)
+        assert not out.exists()
+        return failed.value.errors
+
+    forked = problems(tmp_path / "forked")
+    monkeypatch.setattr(parallel, "worker_count", lambda workers: 1)
+    single = problems(tmp_path / "single")
+    assert forked == single
+    documents = len(list((project / "content" / "documents").glob("*.md")))
+    assert len(forked) == 3 * documents   # the manifest exists: only the other three links are broken
+    assert {e.message.split(" '")[0] for e in forked} == {"<a> broken link", "<a> broken anchor"}
+    assert all(e.path.startswith("site/documents/") and e.line for e in forked)
