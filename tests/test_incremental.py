@@ -191,3 +191,11 @@ def test_an_incremental_build_keeps_the_build_it_replaced_as_the_next_one_s_fold
 
     assert "a full build" in _build(project, "--full")
     assert not list((project / ".site.builds").glob("*.spare*"))   # a full build keeps no spare
+
+
+def test_a_build_that_must_be_full_knows_it_from_the_head_without_the_state(project):
+    for state in (project / ".cache" / "build").glob("*.pickle"):
+        state.write_bytes(b"not a state")   # were it read, the reason would be "no state"
+    _edit(project / "data" / "agencies.yaml", "aliases: [市发展改革委]", "aliases: [市发展改革委, 市发展和改革委]")
+    assert "a full build: data/agencies.yaml changed" in _build(project)
+    assert "nothing changed" in _build(project)
