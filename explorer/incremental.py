@@ -29,7 +29,6 @@ import hashlib
 import os
 import pickle
 import secrets
-import signal
 import stat
 import sys
 import time
@@ -41,7 +40,7 @@ from .content import parse_document
 from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import check_links, page_links
 from .model import Document, Site
-from .parallel import frozen_heap, quiet_worker
+from .parallel import frozen_heap, in_child, reap
 from .publish import MARKER, Staging, builds_folder, has_spare, tidy
 from .render import document_spec, make_environment, render_page
 from .search import SearchIndex
@@ -182,39 +181,20 @@ class Keeper:
         self.started = True
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
+            self.child = in_child(self._write_model)
+        except OSError as exc:   # the folder, or the pickle written here where nothing forks
             self.problem = exc
-            return
-        if not hasattr(os, "fork"):
-            self._write_model()
-            return
-        with frozen_heap():   # the child's collector leaves the inherited model alone
-            pid = os.fork()
-        if pid == 0:   # the child: write, and leave without running the parent's clean-up
-            code = 1
-            try:
-                quiet_worker()
-                self._write_model()
-                code = 0 if self.problem is None else 2
-            finally:
-                os._exit(code)
-        self.child = pid
 
     def _write_model(self) -> None:
-        try:
-            with open(self.partial, "wb") as handle:
-                _dump_model(handle, self.site, self.token)
-        except OSError as exc:
-            self.problem = exc
+        with open(self.partial, "wb") as handle:
+            _dump_model(handle, self.site, self.token)
 
     def _wait(self) -> None:
         """The child's work done; its failure is a problem like any other."""
-        if self.child is None:
-            return
-        _, status = os.waitpid(self.child, 0)
-        self.child = None
-        if self.problem is None and os.waitstatus_to_exitcode(status) != 0:
-            self.problem = OSError(f"the process keeping the model stopped (status {status})")
+        if self.child is not None:
+            code, self.child = reap(self.child), None
+            if code != 0 and self.problem is None:
+                self.problem = OSError(f"the process keeping the model stopped (exit code {code})")
 
     def finish(self, search: SearchIndex, files: set[str]) -> str | None:
         """Keep the state of the build just published (every file of it in files); a
@@ -245,11 +225,8 @@ class Keeper:
     def discard(self) -> None:
         """A build that failed: the state it began to keep goes; the last one stays."""
         if self.child is not None:
-            try:
-                os.kill(self.child, signal.SIGKILL)
-            except OSError:
-                pass
-            self._wait()
+            reap(self.child, kill=True)
+            self.child = None
         try:
             self.partial.unlink(missing_ok=True)
         except OSError:
@@ -480,19 +457,12 @@ class _Copy:
             return
         try:
             self.staging = Staging(out)
-        except OSError:
-            return
-        if hasattr(os, "fork"):
-            pid = os.fork()
-            if pid == 0:   # the child: link, and leave without running the parent's clean-up
-                code = 1
-                try:
-                    quiet_worker()
-                    _link_tree(self.source, self.staging.folder)
-                    code = 0
-                finally:
-                    os._exit(code)
-            self.child = pid
+            source, folder = self.source, self.staging.folder
+            self.child = in_child(lambda: _link_tree(source, folder))
+        except OSError:   # finish() tries again; a full build reports what stands in the way
+            if self.staging is not None:
+                self.staging.discard()
+                self.staging = None
 
     def finish(self, folder: str) -> Staging | None:
         """The new build folder, complete, when it copies the build named folder (the one
@@ -504,27 +474,19 @@ class _Copy:
             if self.staging.lag is not None:
                 for name in self.staging.lag:
                     _link_over(self.source / name, self.staging.folder / name)
-            else:   # the spare was taken meanwhile
+            else:   # no spare after all (taken meanwhile), and no copy under way
                 _link_tree(self.source, self.staging.folder)
-        elif self.child is None:
-            _link_tree(self.source, self.staging.folder)
-        elif self._wait() != 0:
-            raise OSError(f"cannot copy the published build into {self.staging.folder}")
+        elif self.child is not None:
+            code, self.child = reap(self.child), None
+            if code != 0:
+                raise OSError(f"cannot copy the published build into {self.staging.folder}")
         staging, self.staging = self.staging, None   # the caller publishes or discards it
         return staging
 
-    def _wait(self) -> int:
-        _, status = os.waitpid(self.child, 0)
-        self.child = None
-        return os.waitstatus_to_exitcode(status)
-
     def drop(self) -> None:
         if self.child is not None:
-            try:
-                os.kill(self.child, signal.SIGKILL)
-            except OSError:
-                pass
-            self._wait()
+            reap(self.child, kill=True)
+            self.child = None
         if self.staging is not None:
             self.staging.discard()
             self.staging = None

@@ -47,6 +47,37 @@ def frozen_heap():
             gc.unfreeze()
 
 
+def in_child(work: Callable[[], None]) -> int | None:
+    """work() in a forked process, whose id is returned; None where the system cannot fork
+    (work() has then run here). The child leaves with os._exit, without the parent's
+    clean-up: exit code 0 when work() returned, 1 when it raised."""
+    if not hasattr(os, "fork"):
+        work()
+        return None
+    with frozen_heap():   # the child's collector leaves the inherited model alone
+        pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            quiet_worker()
+            work()
+            code = 0
+        finally:
+            os._exit(code)
+    return pid
+
+
+def reap(pid: int, kill: bool = False) -> int:
+    """A forked child's exit code once it has ended (killed first, with kill)."""
+    if kill:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass   # it had ended
+    _, status = os.waitpid(pid, 0)
+    return os.waitstatus_to_exitcode(status)
+
+
 def forked_map(function: Callable, parts: list, state, workers: int) -> list:
     """function(part) for each part, in forked workers that see `state` through shared();
     their results in the order of parts."""
