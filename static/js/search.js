@@ -274,7 +274,6 @@
   const byTier = (a, b) => b.tier - a.tier || b.score - a.score || a.position - b.position;
   const before = (r, c) => r.tier > c.bound || (r.tier === c.bound && (r.score > c.score || (r.score === c.score && r.position < c.position)));
   const MAX_ROUNDS = 2;    // of checking candidates whose bound was too high; then the order is the bound's
-  const FIRST_ROUND = 2;   // pages' worth of candidates checked in the first round
 
   // Check candidates in order of bound until `limit` checked results cannot be overtaken.
   // While the characters of the words have not been looked up (most queries never need
@@ -296,9 +295,7 @@
              ((!next || before(state.ranked[settled], next)) && (!floor || before(state.ranked[settled], floor))))) settled++;
       if (settled >= limit) return;
       if (next && (!floor || byBound(next, floor) < 0 || state.rounds >= MAX_ROUNDS)) {
-        // the first round checks twice the page: most queries then settle in one round trip
-        const wanted = state.rounds ? limit - settled : FIRST_ROUND * limit;
-        const batch = state.pending.slice(state.next, state.next + Math.max(8, wanted));
+        const batch = state.pending.slice(state.next, state.next + Math.max(8, limit - settled));
         state.next += batch.length;
         state.rounds++;
         const entries = await entriesAt(index, batch.map((c) => c.position));
