@@ -115,14 +115,14 @@ def input_hashes(root: Path, theme: Path | None = None, previous: Inputs | None 
     hashes: dict[str, str] = {}
     stats: dict[str, tuple[int, int, int, int]] = {}
     for base in dict.fromkeys([root, theme or root]):
-        paths = [base / "build.py"]
+        paths = [(str(base / "build.py"), _relative(base / "build.py", root))]
         for name in INPUT_FOLDERS:
             for folder, dirs, files in os.walk(base / name):
                 dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-                paths.extend(Path(folder) / file for file in sorted(files))
-                paths.extend(Path(folder) / d for d in dirs if os.path.islink(os.path.join(folder, d)))
-        for path in paths:
-            key = os.path.relpath(path, root)
+                prefix = _relative(folder, root)
+                links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+                paths.extend((os.path.join(folder, f), os.path.join(prefix, f)) for f in [*sorted(files), *links])
+        for path, key in paths:
             try:
                 info = os.lstat(path)
             except FileNotFoundError:
@@ -139,13 +139,20 @@ def input_hashes(root: Path, theme: Path | None = None, previous: Inputs | None 
                 hashes[key], stats[key] = previous.hashes[key], stamp
                 continue
             try:
-                hashes[key] = _file_hash(path)
+                hashes[key] = _file_hash(Path(path))
                 stats[key] = stamp
             except FileNotFoundError:
                 continue
             except OSError as exc:
                 hashes[key] = f"unreadable: {exc.strerror}"
     return Inputs(hashes, stats, taken)
+
+
+def _relative(path, root: Path) -> str:
+    """path relative to root (os.path.relpath makes both absolute each time: thousands of
+    documents' paths took a tenth of a second)."""
+    text, prefix = os.fspath(path), os.fspath(root) + os.sep
+    return text[len(prefix):] if text.startswith(prefix) else os.path.relpath(text, root)
 
 
 def _file_hash(path: Path) -> str:
@@ -252,7 +259,7 @@ def _read_head(root: Path, out: Path) -> Head | None:
 
 def _write_head(root: Path, path: Path, token: str, state: State) -> None:
     head = Head(token=token, python=state.python, site_url=state.site_url, folder=state.folder, inputs=state.inputs,
-                documents={os.path.relpath(d.path, root) for d in state.site.documents.values()},
+                documents={_relative(d.path, root) for d in state.site.documents.values()},
                 theme=state.site.theme)
     partial = _head(path).with_suffix(f".head.{os.getpid()}.partial")
     with open(partial, "wb") as handle:
@@ -354,7 +361,7 @@ def rebuild(root: Path, out: Path, site_url: str | None, strict: bool = True) ->
 
 def _rebuild(root: Path, out: Path, strict: bool, state: State, current: Inputs, changed: set[str], copy: _Copy,
              timings: dict[str, float]) -> Rebuilt | str:
-    documents = {os.path.relpath(d.path, root): d for d in state.site.documents.values()}
+    documents = {_relative(d.path, root): d for d in state.site.documents.values()}
     site = state.site
     edited = []
     mark = time.perf_counter()
