@@ -45,15 +45,16 @@ def build(args) -> int:
             return 0
     progress = Progress(quiet=args.quiet)
     progress.stage("load")
+    faults = pipeline.minor_faults()
     inputs = incremental.input_hashes(ROOT)   # before loading: an edit made meanwhile is seen next time
     site = pipeline.load(ROOT)
     site.site_url = site_url
-    loaded, loaded_peak = time.perf_counter(), pipeline.peak_rss_kb()
+    loaded, loaded_peak, loaded_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
     progress.stage("resolve")
     problems = pipeline.resolve(site)
     if problems:
         raise ContentErrors(problems)
-    resolved, resolved_peak = time.perf_counter(), pipeline.peak_rss_kb()
+    resolved, resolved_peak, resolved_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
     keeper = incremental.Keeper(ROOT, out, site, inputs)
     try:
         def keep_state(result):
@@ -72,16 +73,21 @@ def build(args) -> int:
     print(f"built {sum(result.pages.values())} pages ({pages}) from {len(site.documents)} documents, "
           f"{len(result.warnings)} warnings, in {time.perf_counter() - started:.2f}s (a full build: {why_full})")
     _print_timings(args, {"load": loaded - started, "resolve": resolved - loaded, **result.timings},
-                   {"load": loaded_peak, "resolve": resolved_peak, **result.peaks})
+                   {"load": loaded_peak, "resolve": resolved_peak, **result.peaks},
+                   {"load": loaded_faults - faults, "resolve": resolved_faults - loaded_faults, **result.faults})
     return 0
 
 
-def _print_timings(args, stages: dict[str, float], peaks: dict[str, int] | None = None) -> None:
+def _print_timings(args, stages: dict[str, float], peaks: dict[str, int] | None = None,
+                   faults: dict[str, int] | None = None) -> None:
     if args.timings:
         for stage, seconds in stages.items():
             print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
         if peaks:
             print("  peak RSS after each stage (MB): " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in peaks.items()))
+        if faults:
+            print("  minor page faults in each stage (thousands): "
+                  + ", ".join(f"{k} {v / 1000:.0f}" for k, v in faults.items()))
 
 
 def check(args) -> int:
