@@ -123,21 +123,15 @@ class Staging:
     def _take_spare(self) -> bool:
         """The spare becomes this build's folder when it lags behind the published build
         (a spare of another build is left to the clean-up)."""
-        published = os.readlink(self.out).split("/")[-1] if self.out.is_symlink() else None
-        for spare in self.builds.glob(f"*{SPARE}"):
-            lag_file = spare.with_name(spare.name + ".lag")
-            try:
-                behind, *files = lag_file.read_text(encoding="utf-8").splitlines()
-            except (OSError, ValueError):
-                continue
-            if behind != published or not spare.is_dir() or spare.is_symlink():
-                continue
-            spare.rename(self.folder)
-            lag_file.unlink()
-            (self.folder / MARKER).unlink(missing_ok=True)   # complete again only when published
-            self.lag = files
-            return True
-        return False
+        found = _spare_of(self.out)
+        if found is None:
+            return False
+        spare, files = found
+        spare.rename(self.folder)
+        spare.with_name(spare.name + ".lag").unlink()
+        (self.folder / MARKER).unlink(missing_ok=True)   # complete again only when published
+        self.lag = files
+        return True
 
     def publish(self, spare_lag: list[str] | None = None) -> None:
         """Point out at this build, in one rename; then remove what earlier builds left,
@@ -200,18 +194,22 @@ def tidy(out: Path) -> None:
 def has_spare(out: Path) -> bool:
     """Whether a spare lags behind the build published at out (an incremental build would
     take it)."""
-    out = _absolute(out)
+    return _spare_of(_absolute(out)) is not None
+
+
+def _spare_of(out: Path) -> tuple[Path, list[str]] | None:
+    """The spare that lags behind the build published at out, and the files it lacks."""
     if not out.is_symlink():
-        return False
+        return None
     published = os.readlink(out).split("/")[-1]
     for spare in builds_folder(out).glob(f"*{SPARE}"):
         try:
-            behind = spare.with_name(spare.name + ".lag").read_text(encoding="utf-8").split("\n", 1)[0]
-        except OSError:
+            behind, *files = spare.with_name(spare.name + ".lag").read_text(encoding="utf-8").splitlines()
+        except (OSError, ValueError):
             continue
-        if behind == published:
-            return True
-    return False
+        if behind == published and spare.is_dir() and not spare.is_symlink():
+            return spare, files
+    return None
 
 
 def _remove_spares(builds: Path) -> None:
