@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from . import cjk
+from . import cjk, validity
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
 from .model import DOCUMENT_ROLES, Document, DocType, Site, SourceText
 from .schema import Field, check_fields, checked_entries, parse_date
@@ -35,6 +35,9 @@ FIELDS: dict[str, Field] = {   # in the order the importer writes them
     "issue": Field(int),
     "issue_total": Field(int),
     "year": Field(int),
+    "effective": Field(str),       # 施行日期, YYYY-MM-DD
+    "valid_until": Field(str),     # 有效期至, YYYY-MM-DD
+    **{kind: Field(list, items=str) for kind in validity.RELATION_KINDS},   # document numbers or 《titles》
 }
 
 
@@ -80,6 +83,12 @@ def parse_document(path: Path, root: Path) -> Document:
                                        f"'{meta['doc_number']}' is not a document number like 甬政办发〔2021〕79号"))
     date = parse_date(meta.get("date"), shown, lines.get("date"), "date", errors)
     published = parse_date(meta.get("published"), shown, lines.get("published"), "published", errors)
+    effective = parse_date(meta.get("effective"), shown, lines.get("effective"), "effective", errors)
+    valid_until = parse_date(meta.get("valid_until"), shown, lines.get("valid_until"), "valid_until", errors)
+    if effective and valid_until and valid_until < effective:
+        errors.append(ContentError(shown, lines.get("valid_until"), f"field 'valid_until' ({valid_until}) is before "
+                                   f"the document takes effect ('effective': {effective})"))
+    relations = _relations(meta, shown, errors)
     source_lines = meta.get("source_lines")
     if source_lines is not None and not (len(source_lines) == 2 and 1 <= source_lines[0] <= source_lines[1]):
         errors.append(ContentError(shown, lines.get("source_lines"), "field 'source_lines' must be "
@@ -94,8 +103,25 @@ def parse_document(path: Path, root: Path) -> Document:
         gazette_page=meta.get("gazette_page"),
         source_lines=tuple(source_lines) if source_lines else None,
         issue=meta.get("issue"), issue_total=meta.get("issue_total"), year=meta.get("year"),
+        effective=effective, valid_until=valid_until, relations=relations,
         field_lines=dict(lines),
     )
+
+
+def _relations(meta, shown: str, errors: list[ContentError]) -> list[validity.Relation]:
+    """repeals, amends, issues, based_on: each item a document number or a 《title》."""
+    out = []
+    for kind in validity.RELATION_KINDS:
+        items = meta.get(kind) or []
+        item_lines = getattr(items, "item_lines", [meta.key_lines.get(kind)] * len(items))
+        for text, line in zip(items, item_lines):
+            number, title = validity.parse_relation(text)
+            if number is None and title is None:
+                errors.append(ContentError(shown, line, f"'{kind}': '{text}' is neither a document number like "
+                                                        "甬政发〔2016〕72号 nor a 《title》"))
+                continue
+            out.append(validity.Relation(kind, text.strip(), number, title, line))
+    return out
 
 
 # --- the whole site ----------------------------------------------------------------------
@@ -129,9 +155,37 @@ def load_site(root: Path, theme: Path | None = None) -> Site:
         if doc.gazette and doc.gazette not in documents:
             errors.append(ContentError(shown, doc.field_lines.get("gazette"),
                                        f"unknown gazette issue '{doc.gazette}'{did_you_mean(doc.gazette, documents)}"))
+    settings = _load_settings(data / "site.yaml", root, errors)
     if errors:
         raise ContentErrors(sorted(set(errors)))
-    return Site(root=root, documents=documents, types=types, sources=sources, theme=theme)
+    return Site(root=root, documents=documents, types=types, sources=sources, theme=theme, **settings)
+
+
+SETTINGS_FIELDS = {"title": Field(str), "description": Field(str), "as_of": Field(str)}
+
+
+def _load_settings(path: Path, root: Path, errors: list[ContentError]) -> dict:
+    """data/site.yaml (optional): the site's title and description, and as_of, the date
+    the documents' statuses (现行有效, 已废止 …) are computed against."""
+    if not path.is_file():
+        return {}
+    shown = display_path(path, root)
+    try:
+        meta = load_with_lines(read_text(path, root), shown)
+    except ContentErrors as exc:
+        errors.extend(exc.errors)
+        return {}
+    if meta is None:
+        return {}
+    problems = check_fields(meta, SETTINGS_FIELDS, shown, 1, what="data/site.yaml")
+    if problems:
+        errors.extend(problems)
+        return {}
+    settings = {name: meta[name].strip() for name in ("title", "description") if meta.get(name)}
+    as_of = parse_date(meta.get("as_of"), shown, meta.key_lines.get("as_of"), "as_of", errors)
+    if as_of:
+        settings["as_of"] = as_of
+    return settings
 
 
 TYPE_FIELDS = {"name": Field(str, required=True), "role": Field(str)}

@@ -58,6 +58,9 @@ class Document:
     issue: int | None = None
     issue_total: int | None = None
     year: int | None = None
+    effective: dt.date | None = None     # 施行日期
+    valid_until: dt.date | None = None   # 有效期至
+    relations: list = field(default_factory=list)   # validity.Relation: what it repeals, amends, issues, is based on
     field_lines: dict[str, int] = field(default_factory=dict, repr=False)   # front matter field -> file line
     # filled when the body is rendered
     html: str = ""
@@ -69,6 +72,8 @@ class Document:
     articles: list = field(default_factory=list, repr=False)   # (anchor, 第八条, text), for search
     # derived from the forward references of every document (relations.py)
     cited_by: list["Document"] = field(default_factory=list, repr=False)
+    related_by: list[tuple[str, "Document"]] = field(default_factory=list, repr=False)   # (kind, the document relating)
+    status: object = None   # validity.Status on the site's as_of date, or None
 
     @property
     def sort_date(self) -> dt.date | None:
@@ -170,6 +175,8 @@ class Site:
     theme: Path | None = None       # folder with templates/ and static/; the root by default
     site_url: str | None = None     # where it is published (for sitemap.xml); links stay relative
     title: str = "宁波政策文件库"
+    as_of: dt.date | None = None    # the date documents' statuses are computed against (data/site.yaml)
+    description: str = ""
 
     @property
     def theme_dir(self) -> Path:

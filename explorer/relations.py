@@ -8,13 +8,15 @@ import difflib
 from dataclasses import dataclass
 
 from .model import Agency, Collection, Site, Task
+from .validity import status_of
 
 
 def derive_back_references(site: Site) -> None:
-    """cited_by, mentioned_in, an agency's lead/support tasks and a task's implemented_by,
-    from links_to, mentions, a task's lead/support and derived_from."""
+    """cited_by, related_by (and so each document's status), mentioned_in, an agency's
+    lead/support tasks and a task's implemented_by, from links_to, relations, mentions, a
+    task's lead/support and derived_from."""
     for doc in site.documents.values():
-        doc.cited_by = []
+        doc.cited_by, doc.related_by = [], []
     for agency in site.agencies.values():
         agency.lead, agency.support, agency.guide, agency.mentioned_in = [], [], [], []
     tasks = site.all_tasks()
@@ -26,6 +28,11 @@ def derive_back_references(site: Site) -> None:
                 site.documents[target].cited_by.append(doc)
         for agency_id in sorted(doc.mentions):
             site.agencies[agency_id].mentioned_in.append(doc)
+        for relation in doc.relations:
+            if relation.target is not None:
+                relation.target.related_by.append((relation.kind, doc))
+    for doc in site.documents.values():
+        doc.status = status_of(doc, site.as_of, site.role(doc))
     for task in tasks:
         for agency in task.lead:
             agency.lead.append(task)

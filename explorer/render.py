@@ -32,7 +32,7 @@ from pathlib import Path
 from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, pass_context)
 
-from . import urls
+from . import urls, validity
 from .errors import ContentError
 from .model import AGENCY_CATEGORIES, Agency, Collection, Document, Site, Task
 from .relations import agency_tasks, coverage_reports, domain_chart, wording_diff
@@ -79,7 +79,8 @@ def make_environment(templates: Path, cache: Path | None = None) -> Environment:
     def asset(context, path: str) -> str:
         return urls.relative_url(context["page"].url, f"static/{path}")
 
-    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root)
+    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root,
+                       relation_kinds=validity.RELATION_KINDS)
     env.filters["cn_date"] = _cn_date
     return env
 
@@ -150,11 +151,21 @@ def page_specs(site: Site) -> list[PageSpec]:
     issuers = sorted({d.issuer for d in documents if d.issuer})
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),
-         documents=documents, types=[t for t in site.types.values() if counts[t.name]], issuers=issuers)
+         documents=documents, types=[t for t in site.types.values() if counts[t.name]], issuers=issuers,
+         statuses=_status_counts(documents), as_of=site.as_of)
     _task_pages(site, emit)
     _agency_pages(site, emit)
     pages.extend(document_spec(site, doc) for doc in documents)
     return pages
+
+
+def _status_counts(documents: list[Document]) -> list[tuple[str, str, int]]:
+    """(code, name, how many documents have it) of each status some document has."""
+    counts = {code: 0 for code in validity.STATUS_NAMES}
+    for doc in documents:
+        if doc.status:
+            counts[doc.status.code] += 1
+    return [(code, validity.STATUS_NAMES[code], n) for code, n in counts.items() if n]
 
 
 def document_spec(site: Site, doc: Document) -> PageSpec:
@@ -293,6 +304,13 @@ def document_record(doc: Document) -> dict:
         "published": doc.published.isoformat() if doc.published else None,
         "type": doc.type,
         "gazette": doc.gazette,
+        "effective": doc.effective.isoformat() if doc.effective else None,
+        "valid_until": doc.valid_until.isoformat() if doc.valid_until else None,
+        "status": ({"code": doc.status.code, "name": doc.status.name, "as_of": doc.status.as_of.isoformat(),
+                    "repealed_by": [d.id for d in doc.status.by]} if doc.status else None),
+        "relations": [{"kind": r.kind, "text": r.text, "number": str(r.number) if r.number else None,
+                       "title": r.title, "document": r.target.id if r.target else None} for r in doc.relations],
+        "related_by": [{"kind": kind, "document": other.id} for kind, other in doc.related_by],
         "source": f"sources/{doc.source}",
         "url": urls.url_for(doc),
     }

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from html import escape   # xml.sax.saxutils's imports urllib, http and email: 20 ms of every build
 
-from . import parallel, urls
+from . import cjk, parallel, urls
 from .citations import Linker
 from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
@@ -124,7 +124,8 @@ def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
 def resolve(site: Site) -> list[ContentError]:
     """Render every body, check every cross-reference, then derive the back-references
     from scratch: resolving the same model twice gives the same model."""
-    bodies = _resolve_bodies(site, Linker(site))
+    linker = Linker(site)
+    bodies = _resolve_bodies(site, linker)
     problems: list[ContentError] = []
     for doc_id, body in bodies.items():
         doc, env = site.documents[doc_id], body.env
@@ -137,7 +138,25 @@ def resolve(site: Site) -> list[ContentError]:
             if anchor not in site.documents[target].anchors:
                 problems.append(ContentError(body.env.source, line, f"link to unknown anchor '{target}#{anchor}'"))
     problems.extend(check_task_anchors(site))
+    problems.extend(resolve_relations(site, linker))
     derive_back_references(site)
+    return problems
+
+
+def resolve_relations(site: Site, linker: Linker) -> list[ContentError]:
+    """Each relation's target in the corpus, by its number or else its title (one outside
+    the corpus is listed as written); a document relating to itself is an error."""
+    problems = []
+    for doc in site.documents_sorted():
+        for relation in doc.relations:
+            target = linker.numbers.get(str(relation.number)) if relation.number else None
+            if target is None and relation.title:
+                target = linker.titles.get(cjk.squeeze(relation.title))
+            relation.target = site.documents[target] if target else None
+            if target == doc.id:
+                problems.append(ContentError(display_path(doc.path, site.root), relation.line,
+                                             f"'{relation.kind}': '{relation.text}' is this document itself"))
+                relation.target = None
     return problems
 
 

@@ -6,6 +6,7 @@ The output is deterministic, so re-running the import reproduces the same files.
 """
 from __future__ import annotations
 
+import datetime as dt
 import html
 import os
 import re
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import yaml
 
-from .. import cjk
+from .. import cjk, validity
 from ..content import FIELDS, parse_front_matter
 from ..errors import ContentError, ContentErrors, display_path
 from ..sourcefiles import Line, read_lines, read_text
@@ -607,8 +608,15 @@ def nodes_markdown(nodes: list) -> str:
 
 
 def draft_markdown(draft: Draft) -> str:
-    front = yaml.safe_dump(draft.meta, allow_unicode=True, sort_keys=False, width=1000)
-    return f"---\n{front}---\n\n{nodes_markdown(draft.nodes)}\n"
+    """The document's file: front matter (with the validity and relations its text states,
+    as proposals to review) and the Markdown body."""
+    body = nodes_markdown(draft.nodes)
+    meta = draft.meta
+    issued = meta.get("date") or meta.get("published")
+    proposal = validity.propose(body, meta.get("title") or "", dt.date.fromisoformat(issued) if issued else None)
+    front = yaml.safe_dump(_ordered_meta({**meta, **proposal.front_matter()}), allow_unicode=True, sort_keys=False,
+                           width=1000)
+    return f"---\n{front}---\n\n{body}\n"
 
 
 # --- entry point ----------------------------------------------------------------------------

@@ -42,6 +42,7 @@ function urlFilters(form, rows, count, matches) {
   urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("doc-count"), (row, want) =>
     (!want.type || row.dataset.type === want.type) &&
     (!want.issuer || row.dataset.issuer === want.issuer) &&
+    (!want.status || row.dataset.status === want.status) &&
     (!want.q || squeeze(row.dataset.title + row.dataset.number).includes(squeeze(want.q))));
 })();
 
