@@ -19,6 +19,7 @@ from pathlib import Path
 
 from explorer import incremental, site as pipeline, urls
 from explorer.errors import ContentErrors
+from explorer.publish import TrashEmptying
 from explorer.parallel import frozen_heap
 from explorer.progress import Progress
 
@@ -44,29 +45,30 @@ def build(args) -> int:
             _print_timings(args, done.timings)
             return 0
     progress = Progress(quiet=args.quiet)
-    progress.stage("load")
-    faults = pipeline.minor_faults()
-    inputs = incremental.input_hashes(ROOT)   # before loading: an edit made meanwhile is seen next time
-    site = pipeline.load(ROOT)
-    site.site_url = site_url
-    loaded, loaded_peak, loaded_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
-    progress.stage("resolve")
-    problems = pipeline.resolve(site)
-    if problems:
-        raise ContentErrors(problems)
-    resolved, resolved_peak, resolved_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
-    keeper = incremental.Keeper(ROOT, out, site, inputs)
-    try:
-        def keep_state(result):
-            kept = keeper.finish(result.search, result.files)
-            if kept:
-                result.warnings.append(kept)
-        with frozen_heap():   # the resolved model lives to the end
-            result = pipeline.write(site, out, strict=args.strict, progress=progress,
-                                    meanwhile=keeper.keep_model, then=keep_state)
-    finally:
-        keeper.discard()   # the state's partial file, when the build failed before keeping it
-        progress.finish()
+    with TrashEmptying(out):   # what earlier builds left, removed while this one loads
+        progress.stage("load")
+        faults = pipeline.minor_faults()
+        inputs = incremental.input_hashes(ROOT)   # before loading: an edit made meanwhile is seen next time
+        site = pipeline.load(ROOT)
+        site.site_url = site_url
+        loaded, loaded_peak, loaded_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
+        progress.stage("resolve")
+        problems = pipeline.resolve(site)
+        if problems:
+            raise ContentErrors(problems)
+        resolved, resolved_peak, resolved_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
+        keeper = incremental.Keeper(ROOT, out, site, inputs)
+        try:
+            def keep_state(result):
+                kept = keeper.finish(result.search, result.files)
+                if kept:
+                    result.warnings.append(kept)
+            with frozen_heap():   # the resolved model lives to the end
+                result = pipeline.write(site, out, strict=args.strict, progress=progress,
+                                        meanwhile=keeper.keep_model, then=keep_state)
+        finally:
+            keeper.discard()   # the state's partial file, when the build failed before keeping it
+            progress.finish()
     for warning in result.warnings:
         print(warning, file=sys.stderr)
     pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))

@@ -7,6 +7,14 @@ the new one, never none and never half. Each build folder has a lock file that i
 build holds while it runs; the next build removes every folder that is not the current
 one and whose lock nobody holds, so a killed build leaves nothing behind for long.
 
+Removing a build of tens of thousands of files takes seconds of system calls, so no
+build waits for it: under the builds folder's lock a build that is done with is renamed
+into the trash (`.trash-<random>`, one rename), and the trash is emptied without the
+lock: after publishing, while the build keeps its state (stopped when the build ends),
+and by the next full build from its start, while it loads and resolves on one core (it
+waits for that at its end). A full build thus leaves at most the build it replaced in
+the trash; incremental builds leave the trash to the next full build.
+
 An incremental build changes a few files of tens of thousands. Rather than hard-link a
 whole new folder and remove the old one each time, it keeps the build it replaced as a
 spare (`<name>.spare`, with `<name>.spare.lag` naming the build it lags behind and the
@@ -28,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import ContentError, display_path
+from .parallel import in_child, reap
 
 MARKER = ".policy-explorer-build"
 MARKER_TEXT = "Written by the Ningbo Policy Explorer build; the next build replaces this folder.\n"
@@ -90,6 +99,7 @@ def _locked(path: Path, blocking: bool = True):
 
 
 SPARE = ".spare"
+TRASH = ".trash-"
 
 
 class Staging:
@@ -105,6 +115,7 @@ class Staging:
         self.folder = self.builds / name
         self._lock_path = self.builds / f"{name}.lock"
         self._clearing: threading.Thread | None = None
+        self._stop_clearing = threading.Event()
         self._lock = None
         self.lag: list[str] | None = None
         try:
@@ -153,7 +164,7 @@ class Staging:
             link.symlink_to(Path(self.builds.name) / self.folder.name)
             os.replace(link, self.out)
             if keep_spare and previous and (self.builds / previous).is_dir():
-                _remove_spares(self.builds)
+                _discard_spares(self.builds)
                 spare = self.builds / f"{previous}{SPARE}"
                 (self.builds / previous).rename(spare)
                 lag_file = spare.with_name(spare.name + ".lag")
@@ -165,7 +176,8 @@ class Staging:
         with _locked(self.builds / ".lock"):
             # the build published now, which may be another's that published after this one
             published = os.readlink(self.out).split("/")[-1] if self.out.is_symlink() else self.folder.name
-            _remove_leftovers(self.builds, keep={self.folder.name, published}, spares=keep_spare)
+            _discard_leftovers(self.builds, keep={self.folder.name, published}, spares=keep_spare)
+        empty_trash(self.builds, self._stop_clearing)
 
     def discard(self) -> None:
         """A failed build: its folder goes; the published site is untouched."""
@@ -173,7 +185,10 @@ class Staging:
         self.close()
 
     def close(self) -> None:
+        """Ends the clean-up this build started (the rest of the trash is the next full
+        build's) and lets go of the build's lock."""
         if self._clearing is not None:
+            self._stop_clearing.set()
             self._clearing.join()
             self._clearing = None
         if not self._lock.closed:
@@ -188,7 +203,28 @@ def tidy(out: Path) -> None:
     builds = builds_folder(out)
     if out.is_symlink() and builds.is_dir():
         with _locked(builds / ".lock"):
-            _remove_leftovers(builds, keep={Path(os.readlink(out)).name}, spares=True)
+            _discard_leftovers(builds, keep={Path(os.readlink(out)).name}, spares=True)
+        empty_trash(builds)
+
+
+class TrashEmptying:
+    """`with TrashEmptying(out):` the trash of earlier builds emptied by a forked process
+    while the block works (in a thread it would wait for the interpreter after every
+    file); the block's end waits for it, unless the block failed (then it is stopped and
+    the rest left for later)."""
+
+    def __init__(self, out: Path):
+        self._builds = builds_folder(_absolute(out))
+        self._pid: int | None = None
+
+    def __enter__(self) -> "TrashEmptying":
+        if any(self._builds.glob(f"{TRASH}*")) if self._builds.is_dir() else False:
+            self._pid = in_child(lambda: empty_trash(self._builds))
+        return self
+
+    def __exit__(self, kind, error, trace) -> None:
+        if self._pid is not None:
+            reap(self._pid, kill=kind is not None)
 
 
 def has_spare(out: Path) -> bool:
@@ -212,29 +248,49 @@ def _spare_of(out: Path) -> tuple[Path, list[str]] | None:
     return None
 
 
-def _remove_spares(builds: Path) -> None:
+def _discard_spares(builds: Path) -> None:
     for spare in builds.glob(f"*{SPARE}"):
-        _remove(spare.with_name(spare.name + ".lag"))
-        _remove(spare)
+        _discard(spare.with_name(spare.name + ".lag"))
+        _discard(spare)
 
 
-def _remove(entry: Path) -> None:
+def _discard(entry: Path) -> None:
+    """A folder into the trash (one rename); anything else removed."""
     if entry.is_dir() and not entry.is_symlink():
-        shutil.rmtree(entry, ignore_errors=True)
+        entry.rename(entry.with_name(f"{TRASH}{secrets.token_hex(6)}"))
     else:
         entry.unlink(missing_ok=True)
 
 
-def _remove_leftovers(builds: Path, keep: set[str], spares: bool = False) -> None:
-    """Build folders, locks and links of earlier builds that no running build holds; the
-    spare and its list too, unless spares."""
+def empty_trash(builds: Path, stop: threading.Event | None = None) -> bool:
+    """Every folder in the trash removed, unless stop is set first (then False). Builds
+    may empty it at once: a file another removed first is no error."""
+    for entry in sorted(builds.glob(f"{TRASH}*")) if builds.is_dir() else []:
+        for base, folders, files in os.walk(entry, topdown=False):
+            for name in files + [f for f in folders if os.path.islink(os.path.join(base, f))]:
+                if stop is not None and stop.is_set():
+                    return False
+                try:
+                    os.unlink(os.path.join(base, name))
+                except OSError:
+                    pass
+            try:
+                os.rmdir(base)
+            except OSError:
+                pass
+    return True
+
+
+def _discard_leftovers(builds: Path, keep: set[str], spares: bool = False) -> None:
+    """Build folders (into the trash), locks and links of earlier builds that no running
+    build holds; the spare and its list too, unless spares."""
     for entry in sorted(builds.iterdir()):
         name = entry.name
-        if name == ".lock" or name in keep:
+        if name == ".lock" or name in keep or name.startswith(TRASH):
             continue
         if name.endswith((SPARE, f"{SPARE}.lag")):
             if not spares:
-                _remove(entry)
+                _discard(entry)
             continue
         if name.startswith(".link-"):
             owner = name[len(".link-"):]
@@ -247,4 +303,4 @@ def _remove_leftovers(builds: Path, keep: set[str], spares: bool = False) -> Non
             with _locked(lock, blocking=False) as held:
                 if held is None:
                     continue          # a build that is still running
-        _remove(entry)
+        _discard(entry)

@@ -193,6 +193,20 @@ def test_an_incremental_build_keeps_the_build_it_replaced_as_the_next_one_s_fold
     assert not list((project / ".site.builds").glob("*.spare*"))   # a full build keeps no spare
 
 
+def test_a_full_build_leaves_what_it_replaced_in_the_trash_and_the_next_one_empties_it(project):
+    builds = project / ".site.builds"
+    trash = lambda: sorted(p.name for p in builds.glob(".trash-*"))   # noqa: E731
+    first = (project / "site").resolve().name
+    assert "a full build" in _build(project, "--full")
+    left = trash()
+    assert not (builds / first).exists() and len(left) <= 1   # renamed into the trash; emptied while it could
+    assert "a full build" in _build(project, "--full")
+    assert not set(left) & set(trash()) and len(trash()) <= 1   # the next full build emptied the earlier trash
+    assert "nothing changed" in _build(project)
+    assert trash() == []                                        # as does a build that changes nothing
+    assert _builds(project) == [(project / "site").resolve().name]
+
+
 def test_a_build_that_must_be_full_knows_it_from_the_head_without_the_state(project):
     for state in (project / ".cache" / "build").glob("*.pickle"):
         state.write_bytes(b"not a state")   # were it read, the reason would be "no state"

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.publish import MARKER, builds_folder
+from explorer.publish import MARKER, TRASH, builds_folder
 
 from .conftest import ROOT, copy_project
 
@@ -130,8 +130,11 @@ sys.exit(build.main(["build"]))
 
 
 def _leftovers(project: Path) -> list[str]:
+    """What is beside the published build, but for the trash (emptied by the next full
+    build, or by one that changes nothing)."""
     current = os.readlink(project / "site").split("/")[-1]
-    return sorted(p.name for p in builds_folder(project / "site").iterdir() if p.name not in (".lock", current))
+    return sorted(p.name for p in builds_folder(project / "site").iterdir()
+                  if p.name not in (".lock", current) and not p.name.startswith(TRASH))
 
 
 def test_a_build_killed_at_each_publish_step_leaves_a_complete_site_and_the_next_build_cleans_up(project):
@@ -161,6 +164,8 @@ def test_a_build_killed_at_each_publish_step_leaves_a_complete_site_and_the_next
         assert _leftovers(project) == [], f"left after the kill at step {step}"
         published = wanted
     assert kills >= 5   # the marker, the lock, the link, the rename, the clean-up at least
+    assert "nothing changed" in run(project, "build").stdout
+    assert not list(builds_folder(project / "site").glob(f"{TRASH}*"))
 
 
 def test_builds_run_at_once_each_publish_a_complete_site(project):
