@@ -45,6 +45,9 @@ _HAN_CHAR = re.compile(f"[{cjk.HAN}]")
 _HAN_RUN = re.compile(f"[{cjk.HAN}]{{2,}}")
 _WORD = re.compile("[a-z0-9]+")
 _SPACES = re.compile(r"[ \t\n\r\u3000]+")
+# a document number's year and sequence number side by side (〔2021〕79): one token more, so a
+# query for 甬政办发〔2021〕79号 is not taken for a text that has 2021, 79 and 甬政办发 apart
+_NUMBER_AFTER_YEAR = re.compile(r"〔([0-9]{4})〕[ \t\n\r\u3000]*([0-9]+)")
 
 # field: (short name in the index, boost)
 # The body is not a lunr field: lunr's format would make its postings several times the
@@ -67,13 +70,15 @@ def normalize(text: str) -> str:
 def tokenize(text: str) -> list[str]:
     """Search tokens of a text; the JavaScript tokenize() in static/js/search.js is identical."""
     tokens: list[str] = []
-    for han, word in _RUNS.findall(normalize(text)):
+    normalized = normalize(text)
+    for han, word in _RUNS.findall(normalized):
         if word:
             tokens.append(word)
         elif len(han) == 1:
             tokens.append(han)
         else:
             tokens.extend(han[i:i + 2] for i in range(len(han) - 1))
+    tokens.extend(f"{year}〕{number}" for year, number in _NUMBER_AFTER_YEAR.findall(normalized))
     return tokens
 
 
@@ -178,6 +183,8 @@ def text_counts(text: str) -> Counter:
     counts.update(_WORD.findall(text))
     for run in _HAN_RUN.findall(text):
         counts.update(map(str.__add__, run, run[1:]))
+    if "〕" in text:
+        counts.update(f"{year}〕{number}" for year, number in _NUMBER_AFTER_YEAR.findall(text))
     return counts
 
 

@@ -4,6 +4,7 @@ import json
 import random
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,9 @@ def test_tokenizer_rules():
     assert search.tokenize("甬政办发[2021]79号") == search.tokenize("甬政办发（2021）79号") \
         == search.tokenize("甬政办发【2021】79号") == search.tokenize("甬政办发〔2021〕79号")
     assert search.normalize("甬政办发（2021）79号") == "甬政办发〔2021〕79号"
+    # the year and the sequence number side by side are a token of their own
+    assert search.tokenize("甬政办发〔2021〕79号") == ["甬政", "政办", "办发", "2021", "79", "号", "2021〕79"]
+    assert "2021〕79" not in search.tokenize("甬政办发〔2121〕79号，根据国办发〔2021〕24号")
     assert search.tokenize("市") == ["市"]
 
 
@@ -56,6 +60,14 @@ def test_tokenizer_rules():
 def test_python_and_javascript_tokenizers_agree_on_600_strings():
     strings = _generated_strings(600)
     assert _node("tokenize", data=strings) == [search.tokenize(s) for s in strings]
+
+
+def test_the_text_postings_count_every_token_the_tokenizer_gives():
+    for string in _generated_strings(600):
+        text = search.squeeze(search.normalize(string))   # as entry_text() gives a text
+        counts = search.text_counts(text)
+        assert counts.keys() >= set(search.tokenize(text)), string
+        assert all(counts[token] == n for token, n in Counter(search.tokenize(text)).items() if len(token) > 1), string
 
 
 def _search_file(site: Path, name: str):

@@ -9,6 +9,7 @@
   const YEAR_IN_BRACKETS = /[\[(【〔［][ \t\n\r]*([0-9]{4})[ \t\n\r]*[\])】〕］]/g;
   const RUNS = new RegExp("([" + HAN + "]+)|([a-z0-9]+)", "g");
   const HAN_CHAR = new RegExp("[" + HAN + "]");
+  const NUMBER_AFTER_YEAR = /〔([0-9]{4})〕[ \t\n\r\u3000]*([0-9]+)/g;   // 〔2021〕79: one token more
   const MAX_QUERY = 100;
   const PAGE = 10;   // results the search page shows at a time (more on request)
 
@@ -18,12 +19,14 @@
 
   function tokenize(text) {
     const tokens = [];
-    for (const match of normalize(text).matchAll(RUNS)) {
+    const normalized = normalize(text);
+    for (const match of normalized.matchAll(RUNS)) {
       const [, han, word] = match;
       if (word) tokens.push(word);
       else if (han.length === 1) tokens.push(han);
       else for (let i = 0; i < han.length - 1; i++) tokens.push(han.slice(i, i + 2));
     }
+    for (const [, year, number] of normalized.matchAll(NUMBER_AFTER_YEAR)) tokens.push(year + "〕" + number);
     return tokens;
   }
 
