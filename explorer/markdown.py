@@ -49,6 +49,8 @@ class RenderEnv:
     # text -> [(start, end, href, kind, target id)]: references to link in running text
     autolink: Callable[[str], list[tuple[int, int, str, str, str]]] | None = None
     mentions: set[str] = field(default_factory=set)                        # agency ids
+    # a task table's row number -> the href of its task's page (None: the row links to itself)
+    row_link: Callable[[int], str | None] | None = None
     sections: list = field(default_factory=list)                           # see _sections()
     articles: list = field(default_factory=list)                           # see _articles()
     counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
@@ -153,7 +155,8 @@ class _Anchors:
         anchor = self.unique(row_anchor(number[0]) if number else f"t{self.tables}-r{self.rows}")
         tokens[i].attrSet("id", anchor)
         if number:
-            _link_lead(first_cell, first_cell.content.strip(), anchor)
+            task_page = self.env.row_link(number[0]) if self.env.row_link else None
+            _link_lead(first_cell, first_cell.content.strip(), anchor, task_page)
 
     def box(self, tokens: list[Token], i: int) -> None:
         self.boxes += 1
@@ -232,14 +235,16 @@ def _collapse_group_rows(state) -> None:
     state.tokens = out
 
 
-def _link_lead(inline: Token, lead: str, anchor: str) -> None:
-    """Make the leading words of an inline (第一条, a row number) a permalink."""
+def _link_lead(inline: Token, lead: str, anchor: str, href: str | None = None) -> None:
+    """Make the leading words of an inline (第一条, a row number) a permalink, or a link
+    to href (a row number to its task's page)."""
     children = inline.children or []
     if not children or children[0].type != "text" or not children[0].content.startswith(lead):
         return
     first = children[0]
     rest = first.content[len(lead):]
-    link_open = Token("link_open", "a", 1, attrs={"href": f"#{anchor}", "class": "permalink-lead"})
+    attrs = {"href": href, "class": "row-task"} if href else {"href": f"#{anchor}", "class": "permalink-lead"}
+    link_open = Token("link_open", "a", 1, attrs=attrs)
     text = Token("text", "", 0, content=lead)
     link_close = Token("link_close", "a", -1)
     new = [link_open, text, link_close]

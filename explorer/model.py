@@ -14,6 +14,7 @@ AGENCY_CATEGORIES = ("市委部门", "市政府部门", "中央和省驻甬单�
 DOCUMENT_ROLES = {
     "issue": "a gazette issue: lists the documents it carries, dated by publication",
     "contents": "a list of documents issued: its links to them are not citations",
+    "record": "a record of events or appointments (记事, 任免): never in force or out of it",
 }
 
 
@@ -127,6 +128,7 @@ class Collection:
     label: str = ""                       # short name beside a task number: 九城市清单 第57项
     parent: str | None = None
     default_scope: str | None = None
+    scope_note: str | None = None         # what a mark in the scope column means, where the list does not say
     coverage: Coverage | None = None
     line: int | None = None               # in data/collections.yaml
     tasks: list["Task"] = field(default_factory=list, repr=False)

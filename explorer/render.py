@@ -9,13 +9,15 @@ Page templates add:
   search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
-  documents.html  documents [Document], types [DocType], issuers [str]
+  documents.html  documents [Document]; facets with counts: types [(DocType, n)], issuers [(name, n)] (joint
+                  issuers split), years [(year, n)], statuses [(code, name, n)]; as_of; issuers_of(doc)
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
                   source (SourceText), tasks [Collection] read from this document
   tasks.html      collection, agencies [Agency] named in it, guided (bool: a task has a 指导 role), scopes [str], rows [(number, Task|None)],
                   document (Document)
   domain.html     collection, domain (str), tasks [Task], leader (str|None)
   task.html       task, collection, document, domain_url, parents [(Task, parent diff, child diff)],
+                  chain [[Task]] (its sources level by level, up to the first list),
                   previous, next (Task|None)
   coverage.html   report (relations.CoverageReport: collection, parent, applicable, covered)
   agencies.html   categories [(category, [Agency])]
@@ -25,7 +27,9 @@ Page templates add:
 from __future__ import annotations
 
 import datetime as dt
+import re
 import traceback
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,6 +49,7 @@ class Page:
     title: str
     kind: str
     breadcrumbs: list[tuple[str, str | None]] = field(default_factory=list)
+    description: str = ""   # for search engines and share previews; the site's own when empty
 
 
 def _cn_date(value: dt.date | None) -> str:
@@ -148,15 +153,26 @@ def page_specs(site: Site) -> list[PageSpec]:
     emit("404.html", Page(urls.NOT_FOUND, "页面不存在", "not-found"))
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
          collections=list(site.collections.values()), kinds=list(search_kinds.values()))
-    issuers = sorted({d.issuer for d in documents if d.issuer})
+    issuers = Counter(name for d in documents for name in issuers_of(d))
+    years = Counter(d.sort_date.year for d in documents if d.sort_date)
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),
-         documents=documents, types=[t for t in site.types.values() if counts[t.name]], issuers=issuers,
-         statuses=_status_counts(documents), as_of=site.as_of)
+         documents=documents, types=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
+         issuers=sorted(issuers.items(), key=lambda pair: (-pair[1], pair[0])),
+         years=sorted(years.items(), reverse=True), statuses=_status_counts(documents), as_of=site.as_of,
+         issuers_of=issuers_of)
     _task_pages(site, emit)
     _agency_pages(site, emit)
     pages.extend(document_spec(site, doc) for doc in documents)
     return pages
+
+
+_JOINT = re.compile(r"[、，,；;\s]+")
+
+
+def issuers_of(doc: Document) -> list[str]:
+    """Each issuer of a document: a joint one (宁波市发展和改革委员会、宁波市商务局) split."""
+    return [name for name in _JOINT.split(doc.issuer or "") if name]
 
 
 def _status_counts(documents: list[Document]) -> list[tuple[str, str, int]]:
@@ -168,6 +184,20 @@ def _status_counts(documents: list[Document]) -> list[tuple[str, str, int]]:
     return [(code, validity.STATUS_NAMES[code], n) for code, n in counts.items() if n]
 
 
+def _shortened(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def document_description(doc: Document) -> str:
+    """Number, issuer and date, then the opening of the text."""
+    facts = "，".join(str(f) for f in (doc.doc_number, doc.issuer, _cn_date(doc.sort_date)) if f)
+    # the first paragraph of running text, past the line of recipients (各区县（市）人民政府：)
+    opening = next((text for _, heading, texts in doc.sections for text, in_table in texts
+                    if text and not in_table and not text.rstrip().endswith(("：", ":"))), "")
+    return _shortened(f"{facts}。{opening}" if facts else opening)
+
+
 def document_spec(site: Site, doc: Document) -> PageSpec:
     """A document's page (an incremental build renders just this one)."""
     gazette = site.documents.get(doc.gazette) if doc.gazette else None
@@ -175,7 +205,7 @@ def document_spec(site: Site, doc: Document) -> PageSpec:
     if gazette:
         crumbs.append((gazette.title, urls.url_for(gazette)))
     crumbs.append((doc.title, None))
-    return PageSpec("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs),
+    return PageSpec("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs, document_description(doc)),
                     dict(doc=doc, gazette=gazette, items=site.gazette_items(doc.id) if site.role(doc) == "issue" else [],
                          source=site.sources[doc.source],
                          tasks=[c for c in site.collections.values() if c.document == doc.id]))
@@ -217,15 +247,27 @@ def _task_pages(site: Site, emit) -> None:
         for i, task in enumerate(tasks):
             parents = [(p, *wording_diff(p.text, task.text)) for p in task.derived_from]
             emit("task.html", Page(urls.url_for(task), f"{collection.title} 第{task.number}项", "task",
-                                   crumbs + [(collection.title, urls.url_for(collection)), (f"第{task.number}项", None)]),
+                                   crumbs + [(collection.title, urls.url_for(collection)), (f"第{task.number}项", None)],
+                                   _shortened(task.text)),
                  task=task, collection=collection, document=site.documents[collection.document],
                  domain_url=urls.domain_url(collection, collection.domains().index(task.domain) + 1),
-                 parents=parents, previous=tasks[i - 1] if i else None,
+                 parents=parents, chain=lineage_chain(task), previous=tasks[i - 1] if i else None,
                  next=tasks[i + 1] if i + 1 < len(tasks) else None)
     for report in coverage_reports(site):
         title = report.collection.coverage.title
         emit("coverage.html", Page(urls.coverage_url(report.collection), title, "coverage", crumbs + [(title, None)]),
              report=report)
+
+
+def lineage_chain(task: Task) -> list[list[Task]]:
+    """The task's sources level by level up to the first list (宁波 → 九城市 → 国家): each
+    level the tasks the level below derives from (lineage has no cycles: checked on load)."""
+    levels, level, seen = [], [task], {id(task)}
+    while True:
+        level = [p for t in level for p in t.derived_from if id(p) not in seen and not seen.add(id(p))]
+        if not level:
+            return levels
+        levels.append(level)
 
 
 def _agency_pages(site: Site, emit) -> None:
@@ -242,7 +284,8 @@ def _agency_pages(site: Site, emit) -> None:
          categories=categories)
     for agency in site.agencies.values():
         lead, support, guide = agency_tasks(agency, site.agencies)
-        emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)]),
+        emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)],
+                                 f"{agency.full_name or agency.name}：牵头 {len(lead)} 项、配合 {len(support)} 项任务"),
              agency=agency, lead=_grouped(lead), support=_grouped(support), guide=_grouped(guide),
              guide_count=len(guide), lead_count=len(lead),
              support_count=len(support), chart=domain_chart(lead, support, site.collections),

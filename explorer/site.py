@@ -116,8 +116,15 @@ def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
             refs.append((ref.start, ref.end, urls.relative_url(page, urls.url_for(target)), ref.kind, ref.target))
         return refs
 
+    # the rows of a task table link to their tasks' pages (when one collection reads this document)
+    read = [c for c in site.collections.values() if c.document == doc.id]
+    tasks = {t.number: t for t in read[0].tasks} if len(read) == 1 else {}
+
+    def row_link(number: int) -> str | None:
+        return urls.relative_url(page, urls.url_for(tasks[number])) if number in tasks else None
+
     env = RenderEnv(source=display_path(doc.path, site.root), line_offset=doc.body_line, resolve=resolve_link,
-                    autolink=autolink)
+                    autolink=autolink, row_link=row_link)
     return ResolvedBody(env, render_body(doc.body, env))
 
 
@@ -181,7 +188,7 @@ def _resolve_in_worker(doc_ids: list[str]) -> list[tuple[str, ResolvedBody]]:
     out = []
     for doc_id in doc_ids:
         body = resolve_body(site, site.documents[doc_id], linker)
-        body.env.resolve = body.env.autolink = None   # closures over the model stay here
+        body.env.resolve = body.env.autolink = body.env.row_link = None   # closures over the model stay here
         out.append((doc_id, body))
     return out
 
@@ -260,6 +267,7 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
             write_tasks_csv(site, handle)
     if site.agencies:
         _write_json(folder / urls.AGENCIES_JSON, (agency_record(a) for a in site.agencies.values()))
+    (folder / urls.FEED).write_text(atom_feed(site), encoding="utf-8")
     (folder / ".nojekyll").write_text("", encoding="utf-8")
     (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
     if site.site_url:
@@ -441,6 +449,35 @@ def robots_txt(site_url: str | None) -> str:
     if site_url:
         lines.append(f"Sitemap: {site_url}sitemap.xml")
     return "\n".join(lines) + "\n"
+
+
+FEED_ENTRIES = 50
+
+
+def atom_feed(site: Site) -> str:
+    """The newest documents as an Atom feed (feed.xml). Links are absolute under the site's
+    URL when it is known, else relative to the feed; every date is a document's own, so
+    the same inputs give the same feed."""
+    dated = [d for d in site.documents_sorted() if d.sort_date][:FEED_ENTRIES]
+    base = site.site_url or ""
+
+    def stamp(day) -> str:
+        return f"{day.isoformat()}T00:00:00+08:00"
+
+    def entry(doc: Document) -> str:
+        page = urls.url_for(doc)
+        facts = " · ".join(str(f) for f in (doc.doc_number, doc.issuer, doc.type) if f)
+        status = f" · {doc.status.name}" if doc.status else ""
+        identity = f"{base}{page}" if base else f"urn:policy-explorer:document:{doc.id}"
+        return (f"<entry><title>{escape(doc.title)}</title><link href=\"{escape(base + page)}\"/>"
+                f"<id>{escape(identity)}</id><updated>{stamp(doc.sort_date)}</updated>"
+                f"<summary>{escape(facts + status)}</summary></entry>\n")
+    updated = stamp(dated[0].sort_date) if dated else "1970-01-01T00:00:00Z"
+    identity = f"{base}{urls.FEED}" if base else "urn:policy-explorer:feed"
+    return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
+            f"<title>{escape(site.title)}：新收录文件</title>\n<link rel=\"self\" href=\"{escape(base + urls.FEED)}\"/>\n"
+            f"<link href=\"{escape(base + urls.DOCUMENTS)}\"/>\n<id>{escape(identity)}</id>\n<updated>{updated}</updated>\n"
+            f"<author><name>{escape(site.title)}</name></author>\n" + "".join(entry(d) for d in dated) + "</feed>\n")
 
 
 def sitemap_xml(site_url: str, page_urls: list[str]) -> str:

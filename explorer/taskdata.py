@@ -24,6 +24,7 @@ from .yamllines import load_collected
 COLLECTION_FIELDS = {
     "id": Field(str, required=True), "title": Field(str, required=True), "document": Field(str, required=True),
     "label": Field(str), "reader": Field(str), "parent": Field(str), "default_scope": Field(str),
+    "scope_note": Field(str),
     "coverage": Field(dict), "review": Field(bool),
 }
 COVERAGE_FIELDS = {"title": Field(str, required=True), "place": Field(str, required=True),
@@ -70,7 +71,8 @@ def load_collections(root: Path, errors: list[ContentError]) -> dict[str, Collec
         collections[entry["id"]] = Collection(
             id=entry["id"], title=entry["title"], document=entry["document"], reader=entry.get("reader") or "table",
             label=entry.get("label") or entry["title"], parent=entry.get("parent"),
-            default_scope=entry.get("default_scope"), coverage=coverage, line=line)
+            default_scope=entry.get("default_scope"), scope_note=entry.get("scope_note"), coverage=coverage,
+            line=line)
     for collection in collections.values():
         if collection.parent and collection.parent not in collections:
             errors.append(ContentError(shown, collection.line, f"unknown parent collection '{collection.parent}'"))

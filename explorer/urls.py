@@ -18,6 +18,8 @@ DOCUMENTS_JSON = "data/documents.json"
 TASKS_JSON = "data/tasks.json"
 TASKS_CSV = "data/tasks.csv"
 AGENCIES_JSON = "data/agencies.json"
+FEED = "feed.xml"
+FAVICON = "static/favicon.svg"
 
 
 def url_for(target) -> str:

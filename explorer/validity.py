@@ -21,7 +21,7 @@ RELATION_KINDS: dict[str, tuple[str, str]] = {
 
 IN_FORCE, PENDING, EXPIRED, REPEALED = "in_force", "pending", "expired", "repealed"
 STATUS_NAMES = {IN_FORCE: "现行有效", PENDING: "尚未施行", EXPIRED: "已失效", REPEALED: "已废止"}
-NO_STATUS_ROLES = ("issue", "contents")   # a gazette issue, a list of documents: not in force or out
+NO_STATUS_ROLES = ("issue", "contents", "record")   # an issue, a list, a chronicle: not in force or out
 
 
 @dataclass(eq=False)
@@ -71,7 +71,7 @@ def in_force_from(doc) -> dt.date | None:
 
 
 def status_of(doc, as_of: dt.date | None, role: str | None) -> Status | None:
-    """The document's status on as_of; None without as_of or for an issue or a list."""
+    """The document's status on as_of; None without as_of, or for an issue, a list or a record."""
     if as_of is None or role in NO_STATUS_ROLES:
         return None
     repealers = tuple(d for kind, d in doc.related_by

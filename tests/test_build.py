@@ -44,7 +44,7 @@ def test_every_link_is_relative_and_ends_in_html_or_a_file(built_site):
                 continue
             path = link.split("#")[0].split("?")[0]
             assert not path.startswith("/") and not path.endswith("/"), (page, link)
-            assert path.rsplit(".", 1)[-1] in ("html", "css", "js", "txt", "json", "csv"), (page, link)
+            assert path.rsplit(".", 1)[-1] in ("html", "css", "js", "txt", "json", "csv", "svg", "xml"), (page, link)
 
 
 def test_each_document_links_its_source_text_published_unchanged(built_site, root):

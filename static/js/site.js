@@ -4,8 +4,10 @@
 const squeeze = (s) => s.replace(/\s+/g, "").toLowerCase();
 
 // Filters whose state lives in the URL query (?agency=…&role=lead), so a filtered view
-// can be shared; each form names its table, its count and how a row matches.
-function urlFilters(form, rows, count, matches) {
+// can be shared; each form names its table, its count and how a row matches. Each option
+// of a select counts the rows it would leave with the other filters as they are (a
+// facet's count), and a filter that leaves nothing says so, with a way back.
+function urlFilters(form, rows, count, matches, changed) {
   const fields = Array.from(form.querySelectorAll("[data-filter]"));
   const params = new URLSearchParams(window.location.search);
   for (const field of fields) {
@@ -13,6 +15,20 @@ function urlFilters(form, rows, count, matches) {
     if (value === null) continue;
     if (field.type === "checkbox") field.checked = value === field.value;
     else field.value = value;
+  }
+  const empty = document.querySelector(`[data-reset="${form.id}"]`);
+  if (empty) {
+    empty.addEventListener("click", () => {
+      for (const field of fields) {
+        if (field.type === "checkbox") field.checked = false;
+        else if (field.type !== "hidden") field.value = "";
+      }
+      apply();
+    });
+  }
+  const counted = Array.from(form.querySelectorAll("select[data-count]"));
+  for (const select of counted) {
+    for (const option of select.options) option.dataset.label = option.value ? option.textContent.replace(/（\d+）$/, "") : "";
   }
   const state = () => Object.fromEntries(fields.map((f) => [f.name, f.type === "checkbox" ? (f.checked ? f.value : "") : f.value]));
   function apply() {
@@ -24,34 +40,92 @@ function urlFilters(form, rows, count, matches) {
       if (ok && !row.dataset.gap) shown += 1;
     }
     count.textContent = String(shown);
+    if (empty) empty.parentElement.hidden = shown > 0;
+    for (const select of counted) {
+      const others = { ...want, [select.name]: "" };
+      const left = rows.filter((row) => !row.dataset.gap && matches(row, others));
+      for (const option of select.options) {
+        if (!option.value) continue;
+        const n = left.filter((row) => matches(row, { ...others, [select.name]: option.value })).length;
+        option.textContent = `${option.dataset.label}（${n}）`;
+      }
+    }
     const next = new URLSearchParams();
     for (const [name, value] of Object.entries(want)) if (value) next.set(name, value);
     const query = next.toString();
-    history.replaceState(null, "", query ? "?" + query : window.location.pathname);
+    history.replaceState(null, "", (query ? "?" + query : window.location.pathname) + window.location.hash);
+    if (changed) changed(want);
   }
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", (e) => e.preventDefault());
   apply();
+  return apply;
+}
+
+// A document number as readers type it: any brackets (甬政办发[2021]79号, （2021）),
+// 2021年79号, 第79号, 79号 -> { prefix, year, seq } (year and prefix may be ""), or null.
+const BRACKET_YEAR = /[[(【〔［﹙]\s*([0-9]{4})\s*[\])】〕］﹚]/g;
+function numberQuery(text) {
+  const s = text.normalize("NFKC").replace(/\s+/g, "").replace(BRACKET_YEAR, "〔$1〕");
+  const match = s.match(/^(.*?)〔([0-9]{4})〕第?([0-9]+)号?$/) || s.match(/^(.*?)([0-9]{4})年第?([0-9]+)号$/);
+  if (match) return { prefix: match[1], year: match[2], seq: match[3] };
+  const bare = s.match(/^(.*?)第?([0-9]+)号$/);
+  return bare && !/[0-9]$/.test(bare[1]) ? { prefix: bare[1].replace(/第$/, ""), year: "", seq: bare[2] } : null;
 }
 
 (function documentIndex() {
   const table = document.getElementById("doc-table");
   const form = document.getElementById("doc-filters");
   if (!table || !form) return;
-  urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("doc-count"), (row, want) =>
-    (!want.type || row.dataset.type === want.type) &&
-    (!want.issuer || row.dataset.issuer === want.issuer) &&
-    (!want.status || row.dataset.status === want.status) &&
-    (!want.q || squeeze(row.dataset.title + row.dataset.number).includes(squeeze(want.q))));
+  const normalized = (s) => squeeze(s.normalize("NFKC").replace(BRACKET_YEAR, "〔$1〕"));
+  const matchesNumber = (row, number) => row.dataset.numberSeq === String(Number(number.seq)) &&
+    (!number.year || row.dataset.numberYear === number.year) && normalized(row.dataset.number).includes(normalized(number.prefix));
+  let parsed = [null, null];   // the last query and its number, parsed once per change
+  const numberOf = (q) => (parsed[0] === q ? parsed[1] : (parsed = [q, numberQuery(q)])[1]);
+  const sorting = sortable(table, form.elements.sort);
+  urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("doc-count"), (row, want) => {
+    if (want.type && row.dataset.type !== want.type) return false;
+    if (want.issuer && !row.dataset.issuers.split("|").includes(want.issuer)) return false;
+    if (want.year && row.dataset.year !== want.year) return false;
+    if (want.status && row.dataset.status !== want.status) return false;
+    if (!want.q) return true;
+    const number = numberOf(want.q);
+    return (number !== null && matchesNumber(row, number)) ||
+      normalized(row.dataset.title + row.dataset.number).includes(normalized(want.q));
+  }, (want) => sorting(want.sort));
 })();
 
 (function taskIndex() {
   const form = document.getElementById("task-filters");
   if (!form) return;
   const table = document.querySelector(".task-table");
+  const rows = Array.from(table.tBodies[0].rows);
   const words = (s) => (s ? s.split(" ") : []);
-  urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("task-count"), (row, want) => {
+  const summary = document.getElementById("task-summary");
+  const csv = document.getElementById("task-csv");
+  const panel = form.closest("details");
+  const chosen = (name) => {
+    const field = form.elements[name];
+    if (!field || !field.value || (field.type === "checkbox" && !field.checked)) return "";
+    return field.tagName === "SELECT" ? field.selectedOptions[0].textContent : field.value;
+  };
+  // What the filters show, in words (printed at the head of the list too).
+  function describe(want) {
+    const parts = [];
+    if (want.agency) parts.push(`单位：${chosen("agency")}` + (want.role ? `（${chosen("role")}）` : "（牵头或配合）"));
+    if (want.domain) parts.push(`领域：${want.domain}`);
+    if (want.flagged) parts.push("仅▲专项任务");
+    if (want.scope) parts.push(`适用范围：${chosen("scope")}`);
+    const shown = rows.filter((row) => !row.hidden && !row.dataset.gap).length;
+    summary.textContent = `${summary.dataset.collection}` + (parts.length ? `，${parts.join("，")}` : "") +
+      `：显示 ${shown} 项，共 ${summary.dataset.total} 项`;
+    if (csv) {
+      csv.textContent = `下载所显示的 ${shown} 项任务（CSV）`;
+      csv.hidden = shown === 0;
+    }
+  }
+  urlFilters(form, rows, document.getElementById("task-count"), (row, want) => {
     const filtering = want.agency || want.domain || want.flagged || want.scope;
     if (row.dataset.gap) return !filtering;
     if (want.agency) {
@@ -64,32 +138,124 @@ function urlFilters(form, rows, count, matches) {
     if (want.flagged && row.dataset.flagged !== "1") return false;
     if (want.scope === "-" ? row.dataset.scope !== "" : want.scope && row.dataset.scope !== want.scope) return false;
     return true;
-  });
-})();
-
-(function sortableTables() {
-  for (const table of document.querySelectorAll("table.sortable")) {
-    const tbody = table.tBodies[0];
-    for (const button of table.querySelectorAll("th button[data-sort]")) {
-      button.addEventListener("click", () => {
-        const th = button.parentElement;
-        const key = button.dataset.sort;
-        const numeric = button.dataset.numeric === "1";
-        const ascending = th.getAttribute("aria-sort") !== "ascending";
-        for (const other of table.querySelectorAll("th")) other.removeAttribute("aria-sort");
-        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
-        const rows = Array.from(tbody.rows).sort((a, b) => {
-          const x = a.dataset[key] || "", y = b.dataset[key] || "";
-          if (numeric) return (ascending ? 1 : -1) * (Number(x) - Number(y));
-          if (!x && y) return 1;
-          if (x && !y) return -1;
-          return (ascending ? 1 : -1) * x.localeCompare(y, "zh-CN");
-        });
-        for (const row of rows) tbody.appendChild(row);
-      });
-    }
+  }, describe);
+  // on a phone the filters fold away, unless the page was opened with some set
+  if (panel && window.matchMedia("(max-width: 40rem)").matches && !new URLSearchParams(window.location.search).toString()) {
+    panel.open = false;
+  }
+  if (csv) {
+    // the rows shown, as tasks.csv has them (UTF-8 with a BOM, for Excel), made here
+    csv.addEventListener("click", () => {
+      const quote = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+      const head = Array.from(table.tHead.rows[0].cells, (th) => th.textContent.trim());
+      const lines = [head.map(quote).join(",")];
+      for (const row of rows) {
+        if (row.hidden || row.dataset.gap) continue;
+        lines.push(Array.from(row.cells, (td) => quote(td.textContent.replace(/\s+/g, " ").trim().replace(/ ?、 ?/g, "、"))).join(","));
+      }
+      const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = `${summary.dataset.collection}（${lines.length - 1}项）.csv`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+    });
   }
 })();
+
+// On a phone the table of contents is not a box above the title: a button that stays in
+// view opens it over the page; following an entry, Escape or the button again close it.
+(function tableOfContents() {
+  const column = document.querySelector(".toc-column");
+  const toc = column && column.querySelector(".toc");
+  if (!toc) return;
+  const narrow = window.matchMedia("(max-width: 63.99rem)");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "toc-toggle";
+  button.textContent = "目录";
+  button.setAttribute("aria-expanded", "false");
+  toc.id = toc.id || "toc";
+  button.setAttribute("aria-controls", toc.id);
+  const close = () => { column.classList.remove("toc-open"); button.setAttribute("aria-expanded", "false"); };
+  button.addEventListener("click", () => {
+    const open = column.classList.toggle("toc-open");
+    button.setAttribute("aria-expanded", String(open));
+    if (open) toc.querySelector("a").focus();
+  });
+  toc.addEventListener("click", (e) => { if (e.target.closest("a")) close(); });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && column.classList.contains("toc-open")) { close(); button.focus(); }
+  });
+  const fit = () => { column.classList.toggle("toc-folded", narrow.matches); if (!narrow.matches) close(); };
+  narrow.addEventListener("change", fit);
+  fit();
+  document.body.append(button);
+})();
+
+// Back to the top of a long page, once the reader is a few screens down.
+(function backToTop() {
+  if (document.documentElement.scrollHeight < window.innerHeight * 4) return;
+  const link = document.createElement("a");
+  link.className = "back-to-top";
+  link.href = "#top";
+  link.textContent = "↑ 回到顶部";
+  link.hidden = true;
+  link.addEventListener("click", (e) => { e.preventDefault(); window.scrollTo({ top: 0 }); document.getElementById("main").focus({ preventScroll: true }); });
+  document.body.append(link);
+  const update = () => { link.hidden = window.scrollY < window.innerHeight * 2; };
+  window.addEventListener("scroll", update, { passive: true });
+  update();
+})();
+
+// Tables sorted by a click on a column's head. With a field (the document index's hidden
+// "sort"), the order is kept there as "title-asc", so the URL keeps it; sortable() returns
+// the function that puts a table in the order such a value names.
+function sortable(table, field) {
+  const tbody = table.tBodies[0];
+  const original = Array.from(tbody.rows);
+  let current = null;
+  function sortBy(value) {
+    if ((value || "") === (current || "")) return;
+    current = value || "";
+    const [key, direction] = current.split("-");
+    const button = key && table.querySelector(`th button[data-sort="${key}"]`);
+    for (const th of table.querySelectorAll("th")) th.removeAttribute("aria-sort");
+    if (!button) {   // the order the page came in
+      table.querySelector("th").setAttribute("aria-sort", "descending");
+      for (const row of original) tbody.appendChild(row);
+      return;
+    }
+    const ascending = direction !== "desc";
+    button.parentElement.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+    const numeric = button.dataset.numeric === "1";
+    const rows = original.slice().sort((a, b) => {
+      const x = a.dataset[key] || "", y = b.dataset[key] || "";
+      if (numeric) return (ascending ? 1 : -1) * (Number(x) - Number(y));
+      if (!x && y) return 1;
+      if (x && !y) return -1;
+      return (ascending ? 1 : -1) * x.localeCompare(y, "zh-CN");
+    });
+    for (const row of rows) tbody.appendChild(row);
+  }
+  for (const button of table.querySelectorAll("th button[data-sort]")) {
+    button.addEventListener("click", () => {
+      const ascending = button.parentElement.getAttribute("aria-sort") !== "ascending";
+      const value = `${button.dataset.sort}-${ascending ? "asc" : "desc"}`;
+      if (field) {
+        field.value = value;
+        field.dispatchEvent(new Event("change", { bubbles: true }));
+      } else {
+        sortBy(value);
+      }
+    });
+  }
+  return sortBy;
+}
+
+for (const table of document.querySelectorAll("table.sortable:not([data-sort-field])")) sortable(table, null);
 
 // The words a search result was opened for (?hl=…), highlighted in the page's text, with
 // a button that clears them (and the parameter, so a shared link is clean).
