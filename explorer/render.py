@@ -9,8 +9,9 @@ Page templates add:
   search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
-  documents.html  documents [Document]; facets with counts: types [(DocType, n)], issuers [(name, n)] (joint
+  documents.html  documents [Document] (the first LIST_PAGE), total, page_size, sources [(SourceText, n)]; facets with counts: types [(DocType, n)], issuers [(name, n)] (joint
                   issuers split), years [(year, n)], statuses [(code, name, n)]; as_of; issuers_of(doc)
+  documents_year.html  documents [Document] of one year, year, years [(year, n)], issuers_of(doc)
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
                   source (SourceText), tasks [Collection] read from this document
   tasks.html      collection, agencies [Agency] named in it, guided (bool: a task has a 指导 role), scopes [str], rows [(number, Task|None)],
@@ -155,18 +156,47 @@ def page_specs(site: Site) -> list[PageSpec]:
          collections=list(site.collections.values()), kinds=list(search_kinds.values()))
     issuers = Counter(name for d in documents for name in issuers_of(d))
     years = Counter(d.sort_date.year for d in documents if d.sort_date)
+    carried = Counter(d.source for d in documents)
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),
-         documents=documents, types=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
+         documents=documents[:LIST_PAGE], total=len(documents), page_size=LIST_PAGE,
+         types=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
          issuers=sorted(issuers.items(), key=lambda pair: (-pair[1], pair[0])),
          years=sorted(years.items(), reverse=True), statuses=_status_counts(documents), as_of=site.as_of,
-         issuers_of=issuers_of)
+         issuers_of=issuers_of, sources=[(s, carried[s.file]) for s in site.sources.values()])
+    by_year: dict[int, list[Document]] = {}
+    for doc in documents:
+        if doc.sort_date:
+            by_year.setdefault(doc.sort_date.year, []).append(doc)
+    for year, listed in by_year.items():
+        emit("documents_year.html", Page(urls.year_url(year), f"{year}年的文件", "documents",
+                                         [("首页", urls.HOME), ("文件", urls.DOCUMENTS), (f"{year}年", None)]),
+             documents=listed, year=year, years=sorted(years.items(), reverse=True), issuers_of=issuers_of)
     _task_pages(site, emit)
     _agency_pages(site, emit)
     pages.extend(document_spec(site, doc) for doc in documents)
     return pages
 
 
+LIST_PAGE = 200   # documents listed in documents.html itself; site.js brings the rest (documents-list.js)
+
+
+def document_list_rows(documents: list[Document]) -> list[list]:
+    """The rows of the documents list as site.js builds them beyond its first page, in
+    the order of LIST_ROW (a file of its own: at 2,600 documents the list's HTML was 1.2 MB)."""
+    rows = []
+    for doc in documents:
+        number = doc.doc_number
+        rows.append([urls.url_for(doc), doc.title, str(number) if number else "",
+                     str(number.year or "") if number else "", str(number.number) if number else "",
+                     doc.sort_date.isoformat() if doc.sort_date else "", doc.type, doc.issuer or "",
+                     "|".join(issuers_of(doc)), doc.status.code if doc.status else "",
+                     doc.status.name if doc.status else ""])
+    return rows
+
+
+LIST_ROW = ("url", "title", "number", "number_year", "number_seq", "date", "type", "issuer", "issuers",
+            "status", "status_name")
 _JOINT = re.compile(r"[、，,；;\s]+")
 
 

@@ -28,8 +28,8 @@ from .model import Document, Site
 from .relations import derive_back_references
 from .progress import QUIET, Progress
 from .publish import Staging, refusal
-from .render import (agency_record, compile_templates, document_record, make_environment, page_specs, render_page,
-                     task_record, template_error)
+from .render import (LIST_ROW, agency_record, compile_templates, document_list_rows, document_record,
+                     make_environment, page_specs, render_page, task_record, template_error)
 from .search import SEARCH_DIR, SearchIndex
 from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
@@ -245,7 +245,9 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
             result.step("keep state", then, result)
     finally:
         staging.close()
-    result.pages.update(url.split("/")[0] if "/" in url else "top-level" for url in (s.page.url for s in specs))
+    # pages by folder, the lists of documents by year counted with the top-level lists
+    result.pages.update(s.page.url.split("/")[0] if "/" in s.page.url and s.page.kind != "documents" else "top-level"
+                        for s in specs)
     return result
 
 
@@ -268,6 +270,11 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
     if site.agencies:
         _write_json(folder / urls.AGENCIES_JSON, (agency_record(a) for a in site.agencies.values()))
     (folder / urls.FEED).write_text(atom_feed(site), encoding="utf-8")
+    rows = json.dumps({"layout": LIST_ROW, "rows": document_list_rows(site.documents_sorted())},
+                      ensure_ascii=False, separators=(",", ":"))
+    (folder / urls.DOCUMENTS_LIST).write_text(
+        f"(window.PolicyLists=window.PolicyLists||{{}}).documents=JSON.parse({json.dumps(rows, ensure_ascii=False)});\n",
+        encoding="utf-8")
     (folder / ".nojekyll").write_text("", encoding="utf-8")
     (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
     if site.site_url:

@@ -19,6 +19,7 @@ TASKS_JSON = "data/tasks.json"
 TASKS_CSV = "data/tasks.csv"
 AGENCIES_JSON = "data/agencies.json"
 FEED = "feed.xml"
+DOCUMENTS_LIST = "data/documents-list.js"   # the documents list's rows beyond its first page, for site.js
 FAVICON = "static/favicon.svg"
 
 
@@ -57,6 +58,11 @@ def relative_url(from_page: str, to: str, anchor: str | None = None) -> str:
 def coverage_url(collection: Collection) -> str:
     """Page of the parent tasks a collection should cover (model.Coverage)."""
     return f"tasks/{collection.id}/coverage.html"
+
+
+def year_url(year: int) -> str:
+    """The documents of one year (a document id never holds a slash)."""
+    return f"documents/years/{year}.html"
 
 
 def domain_url(collection: Collection, index: int) -> str:

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
+from .conftest import ROOT
 from .test_browser import _outside, page  # noqa: F401  (the fixture)
 
 PHONE = {"width": 390, "height": 844}
@@ -185,3 +186,52 @@ def test_a_row_number_in_a_document_opens_its_task_and_a_task_shows_its_whole_ch
     assert heads == ["宁波任务 第51项（本项）", "九城市清单 第57项", "国家清单 第66项"]
     tasks = {(t["collection"], t["number"]): t for t in json.loads((built_site / "data" / "tasks.json").read_text(encoding="utf-8"))}
     assert f'<p class="chain-text">{tasks[("national", 66)]["text"]}</p>' in chain
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory):
+    """The small fixture site with 240 notices more (of our own making), dated over five
+    years: more documents than documents.html lists itself."""
+    from explorer import site as pipeline
+
+    from .conftest import copy_project
+    project = copy_project(tmp_path_factory.mktemp("archive") / "project", ROOT / "tests" / "fixtures" / "small")
+    for n in range(1, 241):
+        year, day = 2019 + n % 5, 1 + n % 28
+        (project / "content" / "documents" / f"yzbf-{year}-{n}.md").write_text(
+            f"---\nid: yzbf-{year}-{n}\ntitle: 宁波市人民政府办公厅关于第{n}项示例工作的通知\n"
+            f"doc_number: 甬政办发〔{year}〕{n}号\nissuer: 宁波市人民政府办公厅\ndate: '{year}-03-{day:02d}'\n"
+            f"type: 通知\nsource: sample.txt\n---\n\n各区县（市）人民政府：现就第{n}项示例工作通知如下。\n", encoding="utf-8")
+    site = pipeline.load(project)
+    assert pipeline.resolve(site) == []
+    pipeline.write(site, project / "site")
+    return project / "site"
+
+
+def test_a_long_documents_list_pages_and_its_filters_reach_every_document(browser, archive):
+    html = (archive / "documents.html").read_text(encoding="utf-8")
+    assert html.count("<tr data-type=") == 200   # the rest is data/documents-list.js
+    page = browser.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto((archive / "documents.html").as_uri())
+    page.wait_for_function("document.querySelectorAll('#doc-table tbody tr').length === 242")
+    assert page.locator("#doc-count").inner_text() == "242"
+    assert page.locator("#doc-table tbody tr:not([hidden])").count() == 200
+    more = page.locator("#doc-more")
+    assert more.inner_text() == "显示更多（还有 42 篇）"
+    more.click()
+    assert page.locator("#doc-table tbody tr:not([hidden])").count() == 242 and more.is_hidden()
+    # the oldest documents are not in the page's HTML, but the filters find them
+    page.goto((archive / "documents.html").as_uri() + "?year=2019")
+    page.wait_for_function("document.querySelectorAll('#doc-table tbody tr').length === 242")
+    assert page.locator("#doc-count").inner_text() == "48"
+    page.fill("#doc-filters input[name=q]", "2019年5号")
+    assert _shown_ids(page) == ["yzbf-2019-5"]
+    page.goto((archive / "documents.html").as_uri() + "?sort=title-asc")
+    page.wait_for_function("document.querySelectorAll('#doc-table tbody tr').length === 242")
+    assert page.evaluate(ORDERED, 1)
+    assert errors == []
+    page.close()
+    year = (archive / "documents" / "years" / "2019.html").read_text(encoding="utf-8")
+    assert year.count("<tr data-type=") == 48

@@ -7,7 +7,12 @@ const squeeze = (s) => s.replace(/\s+/g, "").toLowerCase();
 // can be shared; each form names its table, its count and how a row matches. Each option
 // of a select counts the rows it would leave with the other filters as they are (a
 // facet's count), and a filter that leaves nothing says so, with a way back.
-function urlFilters(form, rows, count, matches, changed) {
+// rows: an array the caller may refill (then it calls the returned apply()); options:
+// before(want) runs first (a sort), after(want) last; pageSize shows the first rows that
+// match and more (a button) the next ones.
+function urlFilters(form, rows, count, matches, options = {}) {
+  const { before, after, pageSize, more } = options;
+  let limit = pageSize || Infinity;
   const fields = Array.from(form.querySelectorAll("[data-filter]"));
   const params = new URLSearchParams(window.location.search);
   for (const field of fields) {
@@ -31,15 +36,21 @@ function urlFilters(form, rows, count, matches, changed) {
     for (const option of select.options) option.dataset.label = option.value ? option.textContent.replace(/（\d+）$/, "") : "";
   }
   const state = () => Object.fromEntries(fields.map((f) => [f.name, f.type === "checkbox" ? (f.checked ? f.value : "") : f.value]));
-  function apply() {
+  function apply(event) {
     const want = state();
+    if (event && event.type !== "more") limit = pageSize || Infinity;   // a new filter starts at its first page
+    if (before) before(want);
     let shown = 0;
     for (const row of rows) {
       const ok = matches(row, want);
-      row.hidden = !ok;
+      row.hidden = !ok || shown >= limit;
       if (ok && !row.dataset.gap) shown += 1;
     }
     count.textContent = String(shown);
+    if (more) {
+      more.hidden = shown <= limit;
+      more.textContent = `显示更多（还有 ${shown - limit} 篇）`;
+    }
     if (empty) empty.parentElement.hidden = shown > 0;
     for (const select of counted) {
       const others = { ...want, [select.name]: "" };
@@ -54,11 +65,12 @@ function urlFilters(form, rows, count, matches, changed) {
     for (const [name, value] of Object.entries(want)) if (value) next.set(name, value);
     const query = next.toString();
     history.replaceState(null, "", (query ? "?" + query : window.location.pathname) + window.location.hash);
-    if (changed) changed(want);
+    if (after) after(want);
   }
   form.addEventListener("input", apply);
   form.addEventListener("change", apply);
   form.addEventListener("submit", (e) => e.preventDefault());
+  if (more) more.addEventListener("click", () => { limit += pageSize; apply({ type: "more" }); });
   apply();
   return apply;
 }
@@ -83,8 +95,9 @@ function numberQuery(text) {
     (!number.year || row.dataset.numberYear === number.year) && normalized(row.dataset.number).includes(normalized(number.prefix));
   let parsed = [null, null];   // the last query and its number, parsed once per change
   const numberOf = (q) => (parsed[0] === q ? parsed[1] : (parsed = [q, numberQuery(q)])[1]);
-  const sorting = sortable(table, form.elements.sort);
-  urlFilters(form, Array.from(table.tBodies[0].rows), document.getElementById("doc-count"), (row, want) => {
+  const rows = Array.from(table.tBodies[0].rows);
+  const sorting = sortable(table, form.elements.sort, rows);
+  const apply = urlFilters(form, rows, document.getElementById("doc-count"), (row, want) => {
     if (want.type && row.dataset.type !== want.type) return false;
     if (want.issuer && !row.dataset.issuers.split("|").includes(want.issuer)) return false;
     if (want.year && row.dataset.year !== want.year) return false;
@@ -93,7 +106,53 @@ function numberQuery(text) {
     const number = numberOf(want.q);
     return (number !== null && matchesNumber(row, number)) ||
       normalized(row.dataset.title + row.dataset.number).includes(normalized(want.q));
-  }, (want) => sorting(want.sort));
+  }, { before: (want) => sorting(want.sort), pageSize: Number(table.dataset.page), more: document.getElementById("doc-more") });
+  // the page lists the newest documents; the rest come in a file of their own, as rows alike
+  if (!table.dataset.rest) return;
+  const script = document.createElement("script");
+  script.src = table.dataset.rest;
+  script.addEventListener("load", () => {
+    const { layout, rows: data } = window.PolicyLists.documents;
+    const at = Object.fromEntries(layout.map((name, i) => [name, i]));
+    const root = document.body.dataset.root || "";
+    const made = data.slice(rows.length).map((values) => {
+      const value = (name) => values[at[name]];
+      const row = document.createElement("tr");
+      Object.assign(row.dataset, { type: value("type"), issuer: value("issuer"), issuers: value("issuers"),
+        year: value("date").slice(0, 4), date: value("date"), title: value("title"), number: value("number") });
+      if (value("number")) Object.assign(row.dataset, { numberYear: value("number_year"), numberSeq: value("number_seq") });
+      if (value("status")) row.dataset.status = value("status");
+      const cell = (label, ...content) => {
+        const td = document.createElement("td");
+        td.dataset.label = label;
+        td.append(...content);
+        row.append(td);
+      };
+      const date = document.createElement("time");
+      date.dateTime = date.textContent = value("date");
+      cell("日期", value("date") ? date : "—");
+      const link = document.createElement("a");
+      link.href = root + value("url");
+      link.textContent = value("title");
+      const status = document.createElement("span");
+      if (value("status") && value("status") !== "in_force") {
+        status.className = `status status-${value("status")}`;
+        status.textContent = value("status_name");
+        cell("标题", link, " ", status);
+      } else {
+        cell("标题", link);
+      }
+      cell("发文字号", value("number") || "—");
+      cell("文种", value("type"));
+      cell("发文机关", value("issuer") || "—");
+      return row;
+    });
+    table.tBodies[0].append(...made);
+    rows.push(...made);
+    delete window.PolicyLists.documents;
+    apply({ type: "more" });
+  });
+  document.head.append(script);
 })();
 
 (function taskIndex() {
@@ -138,7 +197,7 @@ function numberQuery(text) {
     if (want.flagged && row.dataset.flagged !== "1") return false;
     if (want.scope === "-" ? row.dataset.scope !== "" : want.scope && row.dataset.scope !== want.scope) return false;
     return true;
-  }, describe);
+  }, { after: describe });
   // on a phone the filters fold away, unless the page was opened with some set
   if (panel && window.matchMedia("(max-width: 40rem)").matches && !new URLSearchParams(window.location.search).toString()) {
     panel.open = false;
@@ -213,13 +272,15 @@ function numberQuery(text) {
 // Tables sorted by a click on a column's head. With a field (the document index's hidden
 // "sort"), the order is kept there as "title-asc", so the URL keeps it; sortable() returns
 // the function that puts a table in the order such a value names.
-function sortable(table, field) {
+function sortable(table, field, rows) {
   const tbody = table.tBodies[0];
-  const original = Array.from(tbody.rows);
+  const original = rows || Array.from(tbody.rows);
   let current = null;
+  let sorted = 0;   // rows in the order current names
   function sortBy(value) {
-    if ((value || "") === (current || "")) return;
+    if ((value || "") === (current || "") && sorted === original.length) return;
     current = value || "";
+    sorted = original.length;
     const [key, direction] = current.split("-");
     const button = key && table.querySelector(`th button[data-sort="${key}"]`);
     for (const th of table.querySelectorAll("th")) th.removeAttribute("aria-sort");
@@ -255,7 +316,7 @@ function sortable(table, field) {
   return sortBy;
 }
 
-for (const table of document.querySelectorAll("table.sortable:not([data-sort-field])")) sortable(table, null);
+for (const table of document.querySelectorAll("table.sortable:not([data-sort-field])")) sortable(table, null, null);
 
 // The words a search result was opened for (?hl=…), highlighted in the page's text, with
 // a button that clears them (and the parameter, so a shared link is clean).
