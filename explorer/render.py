@@ -21,7 +21,8 @@ Page templates add:
                   chain [[Task]] (its sources level by level, up to the first list),
                   previous, next (Task|None)
   coverage.html   report (relations.CoverageReport: collection, parent, applicable, covered)
-  agencies.html   categories [(category, [Agency])]
+  agencies.html   categories [(category, [Agency], url of its page when it has more than `shown`)], shown
+  agency_category.html  category, members [Agency]
   agency.html     agency, lead, support, guide [(collection id, [(domain, [Task])])], lead_count,
                   support_count, guide_count, chart [bar dicts], collections, predecessor, successor, documents
 """
@@ -86,7 +87,7 @@ def make_environment(templates: Path, cache: Path | None = None) -> Environment:
         return urls.relative_url(context["page"].url, f"static/{path}")
 
     env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root,
-                       relation_kinds=validity.RELATION_KINDS)
+                       relation_kinds=validity.RELATION_KINDS, category_name=category_name)
     env.filters["cn_date"] = _cn_date
     return env
 
@@ -300,18 +301,32 @@ def lineage_chain(task: Task) -> list[list[Task]]:
         levels.append(level)
 
 
+CATEGORY_PAGE = 50   # agencies of a category listed in agencies.html itself
+
+
+def category_name(category: str) -> str:
+    return "统称（非具体单位）" if category == "group" else category
+
+
 def _agency_pages(site: Site, emit) -> None:
     if not site.agencies:
         return
     crumbs = [("首页", urls.HOME), ("单位", urls.AGENCIES)]
     categories = []
-    for category in AGENCY_CATEGORIES:
+    for n, category in enumerate(AGENCY_CATEGORIES, 1):
         members = sorted((a for a in site.agencies.values() if a.category == category),
                          key=lambda a: (-(len(a.lead) + len(a.support)), a.name))
         if members:
-            categories.append((category, members))
+            categories.append((category, members, urls.category_url(n)))
+    # the index lists each category's busiest agencies; a page per category lists them all
     emit("agencies.html", Page(urls.AGENCIES, "单位", "agencies", [("首页", urls.HOME), ("单位", None)]),
-         categories=categories)
+         categories=categories, shown=CATEGORY_PAGE)
+    for category, members, url in categories:
+        if len(members) <= CATEGORY_PAGE:
+            continue   # agencies.html lists them all
+        name = category_name(category)
+        emit("agency_category.html", Page(url, name, "agencies", crumbs + [(name, None)]),
+             category=category, members=members)
     for agency in site.agencies.values():
         lead, support, guide = agency_tasks(agency, site.agencies)
         emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)],

@@ -245,9 +245,9 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
             result.step("keep state", then, result)
     finally:
         staging.close()
-    # pages by folder, the lists of documents by year counted with the top-level lists
-    result.pages.update(s.page.url.split("/")[0] if "/" in s.page.url and s.page.kind != "documents" else "top-level"
-                        for s in specs)
+    # pages by folder; the lists of documents by year and of agencies by category with the top-level lists
+    result.pages.update(s.page.url.split("/")[0] if "/" in s.page.url and s.page.kind not in ("documents", "agencies")
+                        else "top-level" for s in specs)
     return result
 
 

@@ -60,6 +60,12 @@ def coverage_url(collection: Collection) -> str:
     return f"tasks/{collection.id}/coverage.html"
 
 
+def category_url(index: int) -> str:
+    """Every agency of the index-th (1-based) category of AGENCY_CATEGORIES (an agency id
+    never holds a slash)."""
+    return f"agencies/categories/{index}.html"
+
+
 def year_url(year: int) -> str:
     """The documents of one year (a document id never holds a slash)."""
     return f"documents/years/{year}.html"

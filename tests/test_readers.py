@@ -202,6 +202,9 @@ def archive(tmp_path_factory):
             f"---\nid: yzbf-{year}-{n}\ntitle: 宁波市人民政府办公厅关于第{n}项示例工作的通知\n"
             f"doc_number: 甬政办发〔{year}〕{n}号\nissuer: 宁波市人民政府办公厅\ndate: '{year}-03-{day:02d}'\n"
             f"type: 通知\nsource: sample.txt\n---\n\n各区县（市）人民政府：现就第{n}项示例工作通知如下。\n", encoding="utf-8")
+    with open(project / "data" / "agencies.yaml", "a", encoding="utf-8") as agencies:
+        for n in range(1, 61):
+            agencies.write(f"- id: office-{n}\n  name: 示例第{n}办公室\n  category: 市政府部门\n")
     site = pipeline.load(project)
     assert pipeline.resolve(site) == []
     pipeline.write(site, project / "site")
@@ -235,3 +238,14 @@ def test_a_long_documents_list_pages_and_its_filters_reach_every_document(browse
     page.close()
     year = (archive / "documents" / "years" / "2019.html").read_text(encoding="utf-8")
     assert year.count("<tr data-type=") == 48
+
+
+def test_a_long_category_of_agencies_has_a_page_of_its_own(archive):
+    index = (archive / "agencies.html").read_text(encoding="utf-8")
+    section = index[index.index(">市政府部门</h2>"):]
+    section = section[:section.index("</section>")]
+    assert section.count("<tr data-name=") == 50
+    assert '<a href="agencies/categories/2.html">全部 62 个市政府部门</a>' in section
+    whole = (archive / "agencies" / "categories" / "2.html").read_text(encoding="utf-8")
+    assert whole.count("<tr data-name=") == 62
+    assert not (archive / "agencies" / "categories" / "7.html").exists()   # a short category is listed whole
