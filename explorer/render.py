@@ -24,7 +24,8 @@ Page templates add:
   agencies.html   categories [(category, [Agency], url of its page when it has more than `shown`)], shown
   agency_category.html  category, members [Agency]
   agency.html     agency, lead, support, guide [(collection id, [(domain, [Task])])], lead_count,
-                  support_count, guide_count, chart [bar dicts], collections, predecessor, successor, documents
+                  support_count, guide_count, charts [(Collection, [bar dicts])], collections, predecessor, successor,
+                  documents
 """
 from __future__ import annotations
 
@@ -301,6 +302,15 @@ def lineage_chain(task: Task) -> list[list[Task]]:
         levels.append(level)
 
 
+def _charts(bars: list[dict], site: Site) -> list[tuple[Collection, list[dict]]]:
+    """The chart's bars by collection, in the order of the collections (an agency has
+    tasks in a few of them; an archive has hundreds)."""
+    grouped: dict[str, list[dict]] = {}
+    for bar in bars:
+        grouped.setdefault(bar["collection"], []).append(bar)
+    return [(site.collections[c], grouped[c]) for c in site.collections if c in grouped]
+
+
 CATEGORY_PAGE = 50   # agencies of a category listed in agencies.html itself
 
 
@@ -333,7 +343,7 @@ def _agency_pages(site: Site, emit) -> None:
                                  f"{agency.full_name or agency.name}：牵头 {len(lead)} 项、配合 {len(support)} 项任务"),
              agency=agency, lead=_grouped(lead), support=_grouped(support), guide=_grouped(guide),
              guide_count=len(guide), lead_count=len(lead),
-             support_count=len(support), chart=domain_chart(lead, support, site.collections),
+             support_count=len(support), charts=_charts(domain_chart(lead, support, site.collections), site),
              collections=site.collections,
              predecessor=site.agencies.get(agency.predecessor) if agency.predecessor else None,
              successor=site.agencies.get(agency.successor) if agency.successor else None,
