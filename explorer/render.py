@@ -6,10 +6,11 @@ Context every template receives (the only place it is documented):
   url(target, anchor=None)  relative link from this page to a model object or a site path
   asset(path) relative link to a file under static/
 Page templates add:
+  data.html       files [(url, title, form, [(field, meaning)], records)], as_of
   search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
-  documents.html  documents [Document] (the first LIST_PAGE), total, page_size, sources [(SourceText, n)]; facets with counts: types [(DocType, n)], issuers [(name, n)] (joint
+  documents.html  documents [Document] (the first LIST_PAGE), total, page_size, sources [(SourceText, title, n)]; facets with counts: types [(DocType, n)], issuers [(name, n)] (joint
                   issuers split), years [(year, n)], statuses [(code, name, n)]; as_of; issuers_of(doc)
   documents_year.html  documents [Document] of one year, year, years [(year, n)], issuers_of(doc)
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
@@ -154,18 +155,28 @@ def page_specs(site: Site) -> list[PageSpec]:
          gazettes=[d for d in documents if site.role(d) == "issue"],
          latest=[d for d in documents if site.role(d) != "issue"][:8])
     emit("404.html", Page(urls.NOT_FOUND, "页面不存在", "not-found"))
+    counts_of = _data_counts(site)
+    published = [(url, title, form, fields, counts_of[url]) for url, title, form, fields in DATA_FILES
+                 if (url not in (urls.TASKS_JSON, urls.TASKS_CSV) or site.collections)
+                 and (url != urls.AGENCIES_JSON or site.agencies)]
+    emit("data.html", Page(urls.DATA, "数据下载", "data", [("首页", urls.HOME), ("数据下载", None)]),
+         files=published, as_of=site.as_of)
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
          collections=list(site.collections.values()), kinds=list(search_kinds.values()))
     issuers = Counter(name for d in documents for name in issuers_of(d))
     years = Counter(d.sort_date.year for d in documents if d.sort_date)
     carried = Counter(d.source for d in documents)
+    # a source is named after the issue it holds, else its first document
+    title_of_source: dict[str, str] = {}
+    for doc in sorted(documents, key=lambda d: (site.role(d) != "issue", d.source_lines or (0, 0), d.id)):
+        title_of_source.setdefault(doc.source, doc.title)
     emit("documents.html", Page(urls.DOCUMENTS, "文件", "documents",
                                 [("首页", urls.HOME), ("文件", None)]),
          documents=documents[:LIST_PAGE], total=len(documents), page_size=LIST_PAGE,
          types=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
          issuers=sorted(issuers.items(), key=lambda pair: (-pair[1], pair[0])),
          years=sorted(years.items(), reverse=True), statuses=_status_counts(documents), as_of=site.as_of,
-         issuers_of=issuers_of, sources=[(s, carried[s.file]) for s in site.sources.values()])
+         issuers_of=issuers_of, sources=[(s, title_of_source.get(s.file, ""), carried[s.file]) for s in site.sources.values()])
     by_year: dict[int, list[Document]] = {}
     for doc in documents:
         if doc.sort_date:
@@ -214,6 +225,38 @@ def _status_counts(documents: list[Document]) -> list[tuple[str, str, int]]:
         if doc.status:
             counts[doc.status.code] += 1
     return [(code, validity.STATUS_NAMES[code], n) for code, n in counts.items() if n]
+
+
+# The published data files and their fields, as the 数据下载 page (data.html) describes them.
+DATA_FILES = [
+    (urls.DOCUMENTS_JSON, "文件", "JSON：每篇文件一条", [
+        ("id", "文件编号（网址中的名称）"), ("title", "标题"), ("doc_number", "发文字号（统一为〔〕）"),
+        ("doc_number_parts", "发文字号的代字、年份、序号"), ("issuer", "发文机关"), ("date", "日期（成文日期，无则发布日期）"),
+        ("written", "成文日期"), ("published", "发布日期"), ("type", "文种"), ("gazette", "刊载的公报"),
+        ("effective", "施行日期"), ("valid_until", "有效期至"),
+        ("status", "时效性：code、name、as_of（截至日期）、repealed_by（废止它的文件）"),
+        ("relations", "废止、修改、印发、依据的文件：kind、text、number、title、document（库内文件的编号）"),
+        ("related_by", "以本文件为对象的关系：kind、document"), ("source", "来源文本"), ("url", "页面")]),
+    (urls.TASKS_JSON, "任务", "JSON：每项任务一条", [
+        ("id", "任务编号"), ("collection", "所属任务清单"), ("number", "序号"), ("domain", "领域"), ("text", "任务内容"),
+        ("lead", "牵头单位（单位编号）"), ("support", "配合单位"), ("guide", "指导单位"), ("flagged", "▲专项任务"),
+        ("scope", "适用范围"), ("leader", "牵头市领导"), ("derived_from", "来源任务"), ("document", "出自的文件"),
+        ("anchor", "在文件中的位置"), ("url", "页面")]),
+    (urls.TASKS_CSV, "任务（表格）", "CSV，UTF-8 带 BOM（Excel 可直接打开）：每项任务一行，单位以“、”分隔", [
+        ("id, collection, number, domain, leader, flagged, text, lead, support, guide, scope, derived_from, url",
+         "与 tasks.json 同义的各列")]),
+    (urls.AGENCIES_JSON, "单位", "JSON：每个单位或统称一条", [
+        ("id", "单位编号"), ("name", "简称"), ("full_name", "全称"), ("aliases", "其他写法"), ("category", "类别"),
+        ("predecessor", "前身"), ("successor", "现为"), ("lead_count", "牵头任务数"), ("support_count", "配合任务数"),
+        ("url", "页面")]),
+    (urls.FEED, "新收录文件", "Atom 订阅源：最新 50 篇文件，按发布日期", []),
+]
+
+
+def _data_counts(site: Site) -> dict[str, int]:
+    return {urls.DOCUMENTS_JSON: len(site.documents), urls.TASKS_JSON: len(site.all_tasks()),
+            urls.TASKS_CSV: len(site.all_tasks()), urls.AGENCIES_JSON: len(site.agencies),
+            urls.FEED: min(len([d for d in site.documents.values() if d.sort_date]), 50)}
 
 
 def _shortened(text: str, limit: int = 120) -> str:

@@ -465,7 +465,9 @@ def atom_feed(site: Site) -> str:
     """The newest documents as an Atom feed (feed.xml). Links are absolute under the site's
     URL when it is known, else relative to the feed; every date is a document's own, so
     the same inputs give the same feed."""
-    dated = [d for d in site.documents_sorted() if d.sort_date][:FEED_ENTRIES]
+    issued = lambda doc: doc.published or doc.date   # noqa: E731  (by publication date, as a feed reader shows them)
+    dated = sorted((d for d in site.documents.values() if issued(d)), key=lambda d: (-issued(d).toordinal(), d.id))
+    dated = dated[:FEED_ENTRIES]
     base = site.site_url or ""
 
     def stamp(day) -> str:
@@ -477,9 +479,9 @@ def atom_feed(site: Site) -> str:
         status = f" · {doc.status.name}" if doc.status else ""
         identity = f"{base}{page}" if base else f"urn:policy-explorer:document:{doc.id}"
         return (f"<entry><title>{escape(doc.title)}</title><link href=\"{escape(base + page)}\"/>"
-                f"<id>{escape(identity)}</id><updated>{stamp(doc.sort_date)}</updated>"
+                f"<id>{escape(identity)}</id><updated>{stamp(issued(doc))}</updated>"
                 f"<summary>{escape(facts + status)}</summary></entry>\n")
-    updated = stamp(dated[0].sort_date) if dated else "1970-01-01T00:00:00Z"
+    updated = stamp(issued(dated[0])) if dated else "1970-01-01T00:00:00Z"
     identity = f"{base}{urls.FEED}" if base else "urn:policy-explorer:feed"
     return ('<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-CN">\n'
             f"<title>{escape(site.title)}：新收录文件</title>\n<link rel=\"self\" href=\"{escape(base + urls.FEED)}\"/>\n"

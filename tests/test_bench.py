@@ -13,7 +13,7 @@ def test_bench_script_runs_on_the_seed_corpus(tmp_path):
                             timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     text = report.read_text(encoding="utf-8")
-    assert "| 1× | 26 | 617 |" in text
+    assert "| 1× | 26 | 618 |" in text
     assert "seed corpus build ≤ 2 s wall" in text and "what every search loads first (gzip)" in text
     assert "| corpus | load | resolve | render |" in text
     assert "## Hostile input: checks that must stay linear" in text and "lineage cycle check" in text

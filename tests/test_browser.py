@@ -59,14 +59,16 @@ def test_gazette_contents_link_to_items_and_anchors_resolve(page, built_site):
     assert page.errors == [] and _outside(page, built_site) == []
 
 
-def test_phone_width_does_not_scroll_sideways(browser, built_site):
-    context = browser.new_context(viewport={"width": 375, "height": 800})
+@pytest.mark.parametrize("width", [375, 390])
+def test_phone_width_does_not_scroll_sideways(browser, built_site, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
     for name in ("index.html", "documents.html", "documents/yzbf-2026-11.html", "documents/yzbf-2021-82.html",
                  "documents/gazette-2022-01.html", "tasks/ningbo-pilot.html", "tasks/ningbo-pilot/54.html",
-                 "agencies.html", "agencies/commerce.html", "tasks/ningbo-pilot/coverage.html"):
+                 "agencies.html", "agencies/commerce.html", "tasks/ningbo-pilot/coverage.html",
+                 "documents/years/2021.html", "data.html", "search.html", "tasks/nine-cities.html"):
         page.goto((built_site / name).as_uri())
-        assert page.evaluate("document.documentElement.scrollWidth") <= 375, name
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, name
     context.close()
 
 

@@ -14,6 +14,8 @@ PAGES_OF_EVERY_KIND = [
     "documents/zfl-260.html", "tasks/ningbo-pilot.html?agency=commerce&role=lead", "tasks/ningbo-pilot/54.html",
     "tasks/ningbo-pilot/domain-1.html", "tasks/ningbo-pilot/coverage.html", "agencies.html",
     "agencies/party-finance-office.html", "search.html?q=%E8%B7%A8%E5%A2%83%E7%94%B5%E5%95%86",
+    "documents/years/2021.html", "data.html", "documents.html?status=in_force&sort=title-asc",
+    "documents/yzf-2021-58.html", "tasks/ningbo-pilot/51.html",
 ]
 
 

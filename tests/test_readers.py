@@ -42,7 +42,8 @@ def test_document_facets_count_what_the_other_filters_leave(page, built_site):
     assert page.errors == [] and _outside(page, built_site) == []
 
 
-@pytest.mark.parametrize("typed", ["甬政办发[2021]79号", "甬政办发（2021）79号", "2021年79号", "甬政办发〔2021〕第79号"])
+@pytest.mark.parametrize("typed", ["甬政办发[2021]79号", "甬政办发（2021）79号", "2021年79号", "甬政办发〔2021〕第79号",
+                                   "甬政办发2021年79号", "(2021)79号"])
 def test_the_number_box_reads_every_form_of_a_document_number(page, built_site, typed):
     page.goto((built_site / "documents.html").as_uri())
     page.fill("#doc-filters input[name=q]", typed)
@@ -68,6 +69,40 @@ def test_the_sort_is_kept_in_the_url_and_restored_from_it(page, built_site):
     assert page.locator("th:has(button[data-sort=title])").get_attribute("aria-sort") == "descending"
     assert page.evaluate(ORDERED, -1)
     assert "type=" in page.url and "sort=title-desc" in page.url
+
+
+def test_every_filter_and_the_sort_in_the_url_reproduce_the_view(page, built_site):
+    records = _documents(built_site)
+    wanted = sorted((r for r in records if r["date"] and r["date"].startswith("2021") and r["issuer"] == "宁波市人民政府"
+                     and r["type"] == "规定" and (r["status"] or {}).get("code") == "in_force"), key=lambda r: r["title"])
+    assert wanted
+    page.goto((built_site / "documents.html").as_uri()
+              + "?year=2021&issuer=宁波市人民政府&type=规定&status=in_force&sort=title-asc")
+    assert sorted(_shown_ids(page)) == sorted(r["id"] for r in wanted)
+    for name, value in (("year", "2021"), ("issuer", "宁波市人民政府"), ("type", "规定"), ("status", "in_force")):
+        assert page.locator(f"#doc-filters [name={name}]").input_value() == value
+    assert page.locator("th:has(button[data-sort=title])").get_attribute("aria-sort") == "ascending"
+
+
+def test_documents_are_cards_on_a_phone(browser, built_site):
+    context = browser.new_context(viewport=PHONE)
+    page = context.new_page()
+    page.goto((built_site / "documents.html").as_uri())
+    cell = page.locator("#doc-table tbody tr").first.locator("td[data-label=发文机关]")
+    assert cell.evaluate("td => getComputedStyle(td).display") == "block"
+    box = cell.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
+    context.close()
+
+
+def test_the_seed_shows_its_effective_dates_and_repeals(built_site):
+    page = lambda name: (built_site / "documents" / f"{name}.html").read_text(encoding="utf-8")   # noqa: E731
+    for name, effective in (("yzbf-2021-78", "2022年1月24日"), ("yzf-2021-58", "2022年1月1日"), ("zfl-260", "2022年3月1日")):
+        assert '<dt>施行日期</dt><dd><time datetime="' in page(name) and f">{effective}</time>" in page(name), name
+    assert "（甬政发〔2016〕72号）<span class=\"not-here\">（本库未收录）</span>" in page("yzf-2021-58")
+    assert "（市政府令第188号）<span class=\"not-here\">（本库未收录）</span>" in page("zfl-260")
+    records = {r["id"]: r for r in _documents(built_site)}
+    assert [r["number"] for r in records["zfl-260"]["relations"] if r["kind"] == "repeals"] == ["市政府令第188号"]
 
 
 def test_a_filter_that_leaves_nothing_says_so_and_offers_a_way_back(page, built_site):
@@ -167,10 +202,20 @@ def test_pages_describe_themselves_and_the_feed_lists_the_newest_documents(page,
     assert (built_site / "documents" / icon).resolve().is_file()
     feed = ET.parse(built_site / "feed.xml").getroot()
     atom = "{http://www.w3.org/2005/Atom}"
+    assert feed.tag == f"{atom}feed"
+    for element in (feed, *feed.findall(f"{atom}entry")):   # what RFC 4287 requires of a feed and of each entry
+        for required in ("id", "title", "updated"):
+            assert (element.findtext(f"{atom}{required}") or "").strip(), (element, required)
+        assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)", element.findtext(f"{atom}updated"))
+    assert feed.find(f"{atom}author/{atom}name").text and feed.find(f"{atom}link[@rel='self']") is not None
     entries = feed.findall(f"{atom}entry")
-    dated = sorted((r for r in _documents(built_site) if r["date"]), key=lambda r: r["date"], reverse=True)
-    assert len(entries) == min(50, len(dated))
-    assert entries[0].find(f"{atom}link").get("href") == dated[0]["url"]
+    issued = sorted((r for r in _documents(built_site) if r["published"] or r["written"]),
+                    key=lambda r: (r["published"] or r["written"], r["id"]), reverse=True)
+    assert len(entries) == min(50, len(issued))
+    assert entries[0].find(f"{atom}link").get("href") == issued[0]["url"]
+    for name in ("index.html", "documents/yzf-2021-58.html", "tasks/ningbo-pilot/51.html"):
+        html = (built_site / name).read_text(encoding="utf-8")
+        assert re.search(r'<link rel="alternate" type="application/atom\+xml" href="(\.\./)*feed\.xml"', html), name
     footer = page.locator(".site-footer")
     for name in ("文件（JSON）", "任务（CSV）", "订阅新收录文件（Atom）"):
         assert footer.get_by_role("link", name=name).count() == 1
@@ -249,3 +294,13 @@ def test_a_long_category_of_agencies_has_a_page_of_its_own(archive):
     whole = (archive / "agencies" / "categories" / "2.html").read_text(encoding="utf-8")
     assert whole.count("<tr data-name=") == 62
     assert not (archive / "agencies" / "categories" / "7.html").exists()   # a short category is listed whole
+
+
+def test_the_data_page_lists_every_file_with_its_count(built_site):
+    html = (built_site / "data.html").read_text(encoding="utf-8")
+    for name in ("documents", "tasks", "agencies"):
+        records = json.loads((built_site / "data" / f"{name}.json").read_text(encoding="utf-8"))
+        section = html[html.index(f'<a href="data/{name}.json">'):]
+        assert f"共 {len(records)} 条" in section[:section.index("</p>")], name
+    assert '<a href="data/tasks.csv">' in html and '<a href="feed.xml">' in html
+    assert "<code>status</code>" in html and "<code>valid_until</code>" in html

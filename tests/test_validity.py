@@ -98,6 +98,22 @@ def test_a_later_as_of_moves_the_statuses(tmp_path):
     assert statuses["yzf-2022-30"] == "repealed"
 
 
+def test_an_as_of_before_the_validity_ends_keeps_the_document_in_force(tmp_path):
+    _, out = _built(_project(tmp_path, as_of="2025-06-01"))
+    statuses, _ = _statuses(out)
+    assert statuses["yzf-2021-20"] == "in_force"   # valid until 2025-12-31
+
+
+def test_the_documents_list_filters_by_status(browser, tmp_path):
+    _, out = _built(_project(tmp_path))
+    page = browser.new_page()
+    page.goto((out / "documents.html").as_uri() + "?status=repealed")
+    links = page.eval_on_selector_all("#doc-table tbody tr:not([hidden]) a", "links => links.map(a => a.textContent)")
+    assert links == ["宁波市人民政府关于公共自行车租用的通知"]
+    assert page.locator("#doc-table tbody tr:not([hidden]) .status").inner_text() == "已废止"
+    page.close()
+
+
 def test_without_as_of_no_status_is_claimed(tmp_path):
     project = _project(tmp_path)
     (project / "data" / "site.yaml").write_text("title: 示例文件库\n", encoding="utf-8")
