@@ -209,9 +209,10 @@ def tidy(out: Path) -> None:
 
 class TrashEmptying:
     """`with TrashEmptying(out):` the trash of earlier builds emptied by a forked process
-    while the block works (in a thread it would wait for the interpreter after every
-    file); the block's end waits for it, unless the block failed (then it is stopped and
-    the rest left for later)."""
+    while the block works, at the lowest priority, so it takes the time the build's own
+    processes leave (in a thread it would wait for the interpreter after every file); the
+    block's end waits for it, unless the block failed (then it is stopped and the rest
+    left for later)."""
 
     def __init__(self, out: Path):
         self._builds = builds_folder(_absolute(out))
@@ -219,8 +220,12 @@ class TrashEmptying:
 
     def __enter__(self) -> "TrashEmptying":
         if any(self._builds.glob(f"{TRASH}*")) if self._builds.is_dir() else False:
-            self._pid = in_child(lambda: empty_trash(self._builds))
+            self._pid = in_child(self._empty)
         return self
+
+    def _empty(self) -> None:
+        os.nice(19)   # the build's own workers first: the removal takes the time they leave
+        empty_trash(self._builds)
 
     def __exit__(self, kind, error, trace) -> None:
         if self._pid is not None:
