@@ -11,8 +11,8 @@ Removing a build of tens of thousands of files takes seconds of system calls, so
 build waits for it: under the builds folder's lock a build that is done with is renamed
 into the trash (`.trash-<random>`, one rename), and the trash is emptied without the
 lock: after publishing, while the build keeps its state (stopped when the build ends),
-and by the next full build from its start, while it loads and resolves on one core (it
-waits for that at its end). A full build thus leaves at most the build it replaced in
+and by the next full build from its start, at the lowest priority, in the time its own
+processes leave (it waits for that at its end). A full build thus leaves at most the build it replaced in
 the trash; incremental builds leave the trash to the next full build.
 
 An incremental build changes a few files of tens of thousands. Rather than hard-link a
