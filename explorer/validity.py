@@ -209,6 +209,13 @@ def propose(body: str, title: str = "", issued: dt.date | None = None, first_lin
                 for target in _targets(basis.group(1)):
                     found.relations.setdefault("based_on", []).append(target)
                     found.lines.setdefault("based_on", at)
-    for kind in found.relations:
-        found.relations[kind] = list(dict.fromkeys(found.relations[kind]))
+    # never the document itself, nor the instrument it issues (关于印发《X》的通知 names X)
+    own = {cjk.squeeze(name) for name in (title, cjk.inner_title(title) or "") if name}
+    for kind in list(found.relations):
+        kept = [t for t in dict.fromkeys(found.relations[kind]) if cjk.squeeze(parse_relation(t)[1] or "") not in own]
+        if kept:
+            found.relations[kind] = kept
+        else:
+            del found.relations[kind]
+            found.lines.pop(kind, None)
     return found

@@ -184,6 +184,7 @@ def test_a_bad_as_of_is_named_by_line(tmp_path):
     ("现将修改后的条文公布如下。", "宁波市人民政府关于修改《宁波市示例办法》的决定", None,
      {"amends": ["《宁波市示例办法》"]}),
     ("宁波市人民政府关于废止《宁波市示例规则》等3件规章的决定", "", None, {}),   # a list's entry, not a repeal
+    ("根据《宁波市示例办法》，制定本实施细则。", "宁波市人民政府关于印发《宁波市示例办法》的通知", None, {}),   # itself
 ])
 def test_the_text_proposes_validity_and_relations(text, title, issued, expected):
     assert validity.propose(text, title, issued).front_matter() == expected
