@@ -75,6 +75,8 @@ def test_each_document_has_the_metadata_its_text_states(added, name):
     front = (added["project"] / "content" / "documents" / f"{expected['id']}.md").read_text(encoding="utf-8")
     meta = yaml.safe_load(front.split("---\n")[1])
     assert meta.get("masthead") == expected.get("masthead")
+    for field in ("effective", "valid_until", "repeals", "amends", "based_on"):   # proposed from the text
+        assert meta.get(field) == expected.get(field), field
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
