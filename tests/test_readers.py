@@ -304,3 +304,12 @@ def test_the_data_page_lists_every_file_with_its_count(built_site):
         assert f"共 {len(records)} 条" in section[:section.index("</p>")], name
     assert '<a href="data/tasks.csv">' in html and '<a href="feed.xml">' in html
     assert "<code>status</code>" in html and "<code>valid_until</code>" in html
+
+
+def test_table_heads_stay_in_view_on_a_wide_screen(browser, built_site):
+    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    page.goto((built_site / "tasks" / "ningbo-pilot.html").as_uri())
+    page.evaluate("window.scrollTo(0, 3000)")
+    assert page.evaluate("document.querySelector('.task-table thead th').getBoundingClientRect().top") == 0
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    page.close()
