@@ -315,6 +315,35 @@ def _table_open(self, tokens, idx, options, env):
             + f'<caption class="visually-hidden">{caption}</caption>\n')
 
 
+CARD_COLUMNS = 3   # a table of this many columns or more reads as cards on a phone
+
+
+def _label_cells(state) -> None:
+    """Each body cell of a table of CARD_COLUMNS or more columns carries its column's
+    name (data-label), and the table the class "cards": on a phone each row is a card,
+    each cell under its column's name, nothing off-screen to the side."""
+    tokens = state.tokens
+    heads: list[str] = []
+    table, in_head, column = None, False, 0
+    for i, token in enumerate(tokens):
+        if token.type == "table_open":
+            table, heads = token, []
+        elif token.type in ("thead_open", "thead_close"):
+            in_head = token.type == "thead_open"
+        elif token.type == "th_open" and table is not None and in_head:   # a group row's th is in the body
+            heads.append(_inline_text(tokens[i + 1]))
+        elif token.type == "tbody_open" and table is not None and len(heads) >= CARD_COLUMNS:
+            table.attrJoin("class", "cards")
+        elif token.type == "tr_open":
+            column = 0
+        elif token.type == "td_open":
+            if table is not None and len(heads) >= CARD_COLUMNS and column < len(heads) and heads[column]:
+                token.attrSet("data-label", heads[column])
+            column += 1
+        elif token.type == "table_close":
+            table = None
+
+
 def _table_close(self, tokens, idx, options, env):
     return self.renderToken(tokens, idx, options, env) + "</div>\n"
 
@@ -326,6 +355,7 @@ def _make() -> MarkdownIt:
     md.use(container_plugin, name="label", render=_div_render("label"))
     md.core.ruler.push("anchors", _anchor_rule)
     md.core.ruler.push("group_rows", _collapse_group_rows)
+    md.core.ruler.push("card_labels", _label_cells)
     md.add_render_rule("heading_close", _heading_close)
     md.add_render_rule("table_open", _table_open)
     md.add_render_rule("table_close", _table_close)

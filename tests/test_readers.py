@@ -164,6 +164,13 @@ def test_task_rows_are_cards_on_a_phone(browser, built_site):
         cell = row.locator(f"td[data-label={label}]")
         box = cell.bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], label
+    # the task table of the document the tasks come from, too
+    page.goto((built_site / "documents" / "yzbf-2026-11.html").as_uri() + "#row-51")
+    for label in ("牵头单位", "配合单位"):
+        box = page.locator(f"#row-51 td[data-label={label}]").bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], label
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.goto((built_site / "tasks" / "ningbo-pilot.html").as_uri())
     assert not page.locator("#task-filters").is_visible()   # folded away until asked for
     page.locator(".filter-panel summary").click()
     assert page.locator("#task-filters").is_visible()
@@ -224,7 +231,7 @@ def test_pages_describe_themselves_and_the_feed_lists_the_newest_documents(page,
 
 def test_a_row_number_in_a_document_opens_its_task_and_a_task_shows_its_whole_chain(built_site):
     html = (built_site / "documents" / "yzbf-2026-11.html").read_text(encoding="utf-8")
-    assert re.search(r'<tr id="row-51">\s*<td><a href="\.\./tasks/ningbo-pilot/51\.html" class="row-task">51</a>', html)
+    assert re.search(r'<tr id="row-51">\s*<td data-label="序号"><a href="\.\./tasks/ningbo-pilot/51\.html" class="row-task">51</a>', html)
     task = (built_site / "tasks" / "ningbo-pilot" / "51.html").read_text(encoding="utf-8")
     chain = task[task.index('<h2 id="chain-title">'):task.index("</ol>", task.index('<h2 id="chain-title">'))]
     heads = re.findall(r'<p class="chain-head">(?:<a href="[^"]+">)?([^<]+)', chain)
