@@ -201,3 +201,7 @@ class Site:
     def all_tasks(self) -> list[Task]:
         return [t for c in self.collections.values() for t in c.tasks]
 
+    def collections_reading(self, doc_id: str) -> list[Collection]:
+        """The task collections read from a document (one per task table)."""
+        return [c for c in self.collections.values() if c.document == doc_id]
+

@@ -191,6 +191,7 @@ def page_specs(site: Site) -> list[PageSpec]:
     return pages
 
 
+FEED_ENTRIES = 50   # documents in feed.xml, the newest by publication date
 LIST_PAGE = 200   # documents listed in documents.html itself; site.js brings the rest (documents-list.js)
 
 
@@ -256,7 +257,7 @@ DATA_FILES = [
 def _data_counts(site: Site) -> dict[str, int]:
     return {urls.DOCUMENTS_JSON: len(site.documents), urls.TASKS_JSON: len(site.all_tasks()),
             urls.TASKS_CSV: len(site.all_tasks()), urls.AGENCIES_JSON: len(site.agencies),
-            urls.FEED: min(len([d for d in site.documents.values() if d.sort_date]), 50)}
+            urls.FEED: min(sum(1 for d in site.documents.values() if d.published or d.date), FEED_ENTRIES)}
 
 
 def _shortened(text: str, limit: int = 120) -> str:
@@ -283,7 +284,7 @@ def document_spec(site: Site, doc: Document) -> PageSpec:
     return PageSpec("document.html", Page(urls.url_for(doc), doc.title, "document", crumbs, document_description(doc)),
                     dict(doc=doc, gazette=gazette, items=site.gazette_items(doc.id) if site.role(doc) == "issue" else [],
                          source=site.sources[doc.source],
-                         tasks=[c for c in site.collections.values() if c.document == doc.id]))
+                         tasks=site.collections_reading(doc.id)))
 
 
 def _grouped(tasks: list[Task]) -> list[tuple[Collection | str, list[tuple[str, list[Task]]]]]:

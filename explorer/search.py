@@ -392,10 +392,11 @@ def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def _script(name: str, data: str) -> str:
-    """A file that files its JSON under its name when the page loads it. JSON.parse of a
+def script_file(name: str, data: str, holder: str = "PolicySearchFiles") -> str:
+    """A file that files its JSON under its name in window[holder] when the page loads it
+    with a <script> (which works from file://, where fetch does not). JSON.parse of a
     string literal is parsed much faster than the same object literal."""
-    return (f"(window.PolicySearchFiles=window.PolicySearchFiles||{{}})[{json.dumps(name)}]="
+    return (f"(window.{holder}=window.{holder}||{{}})[{json.dumps(name)}]="
             f"JSON.parse({json.dumps(data, ensure_ascii=False)});\n")
 
 
@@ -521,8 +522,8 @@ class SearchIndex:
 
     def _small_files(self) -> Iterator[tuple[str, str]]:
         names = sorted({k for item in self.items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
-        yield f"{SEARCH_DIR}/names.js", _script("names", _json(names))
-        yield f"{SEARCH_DIR}/collections.js", _script("collections", _json(self.collections))
+        yield f"{SEARCH_DIR}/names.js", script_file("names", _json(names))
+        yield f"{SEARCH_DIR}/collections.js", script_file("collections", _json(self.collections))
         yield self._manifest()
 
     def apply(self, text: dict[str, array | None], used: dict[str, int], changed: dict[int, Entry]) -> None:
@@ -593,11 +594,11 @@ class SearchIndex:
         """Every shard is written, an empty one too: the page asks for the shard of any token."""
         tokens = sorted(self.members.get(n, ()))
         shard = "{" + ",".join(f"{_json(token)}:{self.postings.json(token)}" for token in tokens) + "}"
-        return f"{SEARCH_DIR}/t/{n}.js", _script(f"t/{n}", shard)
+        return f"{SEARCH_DIR}/t/{n}.js", script_file(f"t/{n}", shard)
 
     def _fragment(self, n: int) -> tuple[str, str]:
         rows = [_row(self.items, item) for item in self.items[n * FRAGMENT_SIZE:(n + 1) * FRAGMENT_SIZE]]
-        return f"{SEARCH_DIR}/f/{n}.js", _script(f"f/{n}", _json(rows))
+        return f"{SEARCH_DIR}/f/{n}.js", script_file(f"f/{n}", _json(rows))
 
     def _manifest(self) -> tuple[str, str]:
         manifest = {"format": 1, "count": len(self.items), "kinds": {code: name for code, name in KINDS.values()},
@@ -605,7 +606,7 @@ class SearchIndex:
                     "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
                     "ranges": _ranges(self.items), "shards": self.shards,
                     "fold": traditional_folds(self.used, self.pairs)}
-        return urls.SEARCH_INDEX, _script("index", _json(manifest))
+        return urls.SEARCH_INDEX, script_file("index", _json(manifest))
 
 
 def _write_jobs(jobs: list[tuple[str, int]], given=None) -> None:

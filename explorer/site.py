@@ -28,9 +28,9 @@ from .model import Document, Site
 from .relations import derive_back_references
 from .progress import QUIET, Progress
 from .publish import Staging, refusal
-from .render import (LIST_ROW, agency_record, compile_templates, document_list_rows, document_record,
+from .render import (FEED_ENTRIES, LIST_ROW, agency_record, compile_templates, document_list_rows, document_record,
                      make_environment, page_specs, render_page, task_record, template_error)
-from .search import SEARCH_DIR, SearchIndex
+from .search import SEARCH_DIR, SearchIndex, script_file
 from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
 
@@ -117,7 +117,7 @@ def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
         return refs
 
     # the rows of a task table link to their tasks' pages (when one collection reads this document)
-    read = [c for c in site.collections.values() if c.document == doc.id]
+    read = site.collections_reading(doc.id)
     tasks = {t.number: t for t in read[0].tasks} if len(read) == 1 else {}
 
     def row_link(number: int) -> str | None:
@@ -272,9 +272,7 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
     (folder / urls.FEED).write_text(atom_feed(site), encoding="utf-8")
     rows = json.dumps({"layout": LIST_ROW, "rows": document_list_rows(site.documents_sorted())},
                       ensure_ascii=False, separators=(",", ":"))
-    (folder / urls.DOCUMENTS_LIST).write_text(
-        f"(window.PolicyLists=window.PolicyLists||{{}}).documents=JSON.parse({json.dumps(rows, ensure_ascii=False)});\n",
-        encoding="utf-8")
+    (folder / urls.DOCUMENTS_LIST).write_text(script_file("documents", rows, holder="PolicyLists"), encoding="utf-8")
     (folder / ".nojekyll").write_text("", encoding="utf-8")
     (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
     if site.site_url:
@@ -456,9 +454,6 @@ def robots_txt(site_url: str | None) -> str:
     if site_url:
         lines.append(f"Sitemap: {site_url}sitemap.xml")
     return "\n".join(lines) + "\n"
-
-
-FEED_ENTRIES = 50
 
 
 def atom_feed(site: Site) -> str:
