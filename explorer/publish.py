@@ -219,7 +219,7 @@ class TrashEmptying:
         self._pid: int | None = None
 
     def __enter__(self) -> "TrashEmptying":
-        if any(self._builds.glob(f"{TRASH}*")) if self._builds.is_dir() else False:
+        if self._builds.is_dir() and any(self._builds.glob(f"{TRASH}*")):
             self._pid = in_child(self._empty)
         return self
 
@@ -270,7 +270,7 @@ def _discard(entry: Path) -> None:
 def empty_trash(builds: Path, stop: threading.Event | None = None) -> bool:
     """Every folder in the trash removed, unless stop is set first (then False). Builds
     may empty it at once: a file another removed first is no error."""
-    for entry in sorted(builds.glob(f"{TRASH}*")) if builds.is_dir() else []:
+    for entry in sorted(builds.glob(f"{TRASH}*")):   # none when there is no builds folder
         for base, folders, files in os.walk(entry, topdown=False):
             for name in files + [f for f in folders if os.path.islink(os.path.join(base, f))]:
                 if stop is not None and stop.is_set():
