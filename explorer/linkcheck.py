@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from array import array
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -24,29 +23,37 @@ class PageLinks:
     """What the check needs of a page, compact: the build holds one per page until every
     page is written (at 60,000 pages, tuples of their own took a gigabyte)."""
     ids: set[str]
-    offsets: array                   # where each distinct link's first tag starts
-    refs: tuple[tuple[str, str], ...]   # (tag, url) of each, shared between pages
-
-    @property
-    def links(self) -> list[tuple[int, str, str]]:
-        """(offset in the page, tag, url) of each distinct link."""
-        return [(offset, tag, url) for offset, (tag, url) in zip(self.offsets, self.refs)]
+    refs: tuple[tuple[str, str], ...]   # (tag, url) of each distinct link, in the page's order, shared between pages
 
 
 def page_links(html: str, shared: dict | None = None) -> PageLinks:
     """The page's ids and distinct links; `shared` (one per batch of pages) makes pages
     hold the same objects for the same strings and links (the navigation, an agency)."""
     shared = {} if shared is None else shared
-    offsets, refs, seen = array("i"), [], set()
-    for tag in _TAG.finditer(html):
-        for attr in _URL_ATTR.finditer(tag.group(2)):
-            ref = (tag.group(1), _unescape(attr.group(2)))
-            if ref not in seen:
-                seen.add(ref)
-                offsets.append(tag.start())
-                refs.append(shared.setdefault(ref, ref))
-    ids = {shared.setdefault(i, i) for i in (_unescape(m.group(1)) for m in _ID.finditer(html))}
-    return PageLinks(ids, offsets, tuple(refs))
+    refs: dict[tuple[str, str], tuple[str, str]] = {}
+    for tag, attrs in _TAG.findall(html):
+        for _, url in _URL_ATTR.findall(attrs):
+            ref = (tag, _unescape(url))
+            if ref not in refs:
+                refs[ref] = shared.setdefault(ref, ref)
+    ids = {shared.setdefault(i, i) for i in map(_unescape, _ID.findall(html))}
+    return PageLinks(ids, tuple(refs.values()))
+
+
+def link_offset(html: str, tag: str, url: str) -> int:
+    """Where the first <tag> linking to url starts in the page (for the line of a problem)."""
+    for found in _TAG.finditer(html):
+        if found.group(1) == tag and any(_unescape(u) == url for _, u in _URL_ATTR.findall(found.group(2))):
+            return found.start()
+    return 0
+
+
+def interned(page: PageLinks, shared: dict) -> PageLinks:
+    """The page, holding the objects `shared` holds for equal ids and links (pages whose
+    links were read apart, made to share them again)."""
+    page.ids = {shared.setdefault(i, i) for i in page.ids}
+    page.refs = tuple(shared.setdefault(ref, ref) for ref in page.refs)
+    return page
 
 
 def split_links(pages: dict[str, PageLinks], folder: str) -> tuple[dict[str, PageLinks], dict[str, PageLinks]]:
@@ -68,6 +75,8 @@ def _leads_into(page_url: str, link: str, folder: str) -> bool:
 
 
 def _unescape(value: str) -> str:
+    if "&" not in value:
+        return value
     return value.replace("&amp;", "&").replace("&#34;", '"').replace("&quot;", '"').replace("&#39;", "'")
 
 
@@ -84,14 +93,18 @@ def check_links(pages: dict[str, PageLinks], files: set[str], html_of=None, ids_
     checked: dict[tuple[str, str, str], str | None] = {}
     for page_url, page in pages.items():
         folder = posixpath.dirname(page_url)
-        for offset, (tag, link) in zip(page.offsets, page.refs):
+        for tag, link in page.refs:
             key = (page_url if _within_page(link) else folder, tag, link)
             if key in checked:
                 problem = checked[key]
             else:
                 problem = checked[key] = _check_link(known, files, page_url, tag, link)
             if problem:
-                line = html_of(page_url).count("\n", 0, offset) + 1 if html_of else None
+                if html_of:
+                    html = html_of(page_url)
+                    line = html.count("\n", 0, link_offset(html, tag, link)) + 1
+                else:
+                    line = None
                 problems.append(ContentError(f"site/{page_url}", line, f"<{tag}> {problem}"))
     return problems
 
@@ -109,7 +122,7 @@ class _WithIds(dict):
         self.ids_of = ids_of
 
     def __missing__(self, url: str) -> PageLinks:
-        self[url] = PageLinks(self.ids_of(url), array("i"), ())
+        self[url] = PageLinks(self.ids_of(url), ())
         return self[url]
 
     def __contains__(self, url) -> bool:

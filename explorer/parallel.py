@@ -90,6 +90,32 @@ def forked_map(function: Callable, parts: list, state, workers: int) -> list:
         _SHARED = None
 
 
+class ForkedMap:
+    """forked_map started now, its results taken later: this process goes on with other
+    work (the workers are forked here, so they see `state` as it is now)."""
+
+    def __init__(self, function: Callable, parts: list, state, workers: int):
+        global _SHARED
+        _SHARED = state
+        try:
+            with frozen_heap():
+                self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker)
+        finally:
+            _SHARED = None
+        self._pending = self._pool.map_async(function, parts)
+
+    def results(self) -> list:
+        """function(part) for each part, in the order of parts, once every worker is done."""
+        try:
+            return self._pending.get()
+        finally:
+            self.stop()
+
+    def stop(self) -> None:
+        self._pool.terminate()
+        self._pool.join()
+
+
 def balanced(costs: list[int], parts: int) -> list[list[int]]:
     """Indices split into parts of about the same total cost (largest first, each to the
     lightest part so far), each part in ascending order."""

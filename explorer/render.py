@@ -5,6 +5,9 @@ Context every template receives (the only place it is documented):
   page        Page: url (site-root-relative), title, kind, breadcrumbs [(title, url|None)]
   url(target, anchor=None)  relative link from this page to a model object or a site path
   asset(path) relative link to a file under static/
+  shared(name)  the template `name` as every page of this folder and kind has it (the
+              header, the footer): rendered once, with `page` a Place (url: the folder,
+              kind), so it cannot show what is one page's own
 Page templates add:
   data.html       files [(url, title, form, [(field, meaning)], records)], as_of
   search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
@@ -39,6 +42,7 @@ from pathlib import Path
 
 from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, pass_context)
+from markupsafe import Markup
 
 from . import urls, validity
 from .errors import ContentError
@@ -54,6 +58,13 @@ class Page:
     kind: str
     breadcrumbs: list[tuple[str, str | None]] = field(default_factory=list)
     description: str = ""   # for search engines and share previews; the site's own when empty
+
+
+@dataclass(frozen=True)
+class Place:
+    """What a part shared by the pages of a folder sees of them (render's shared())."""
+    url: str    # the folder, ending in "/" ("" at the top): links are made relative to it
+    kind: str
 
 
 def _cn_date(value: dt.date | None) -> str:
@@ -88,7 +99,19 @@ def make_environment(templates: Path, cache: Path | None = None) -> Environment:
     def asset(context, path: str) -> str:
         return urls.relative_url(context["page"].url, f"static/{path}")
 
-    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root,
+    parts: dict[tuple[str, str, str], Markup] = {}   # an environment per build: no part outlives its build
+
+    @pass_context
+    def shared(context, name: str) -> Markup:
+        page = context["page"]
+        folder = page.url.rpartition("/")[0]
+        key = (name, folder, page.kind)
+        if key not in parts:
+            place = Place(f"{folder}/" if folder else "", page.kind)
+            parts[key] = Markup(env.get_template(name).render(site=context["site"], page=place))
+        return parts[key]
+
+    env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root, shared=shared,
                        relation_kinds=validity.RELATION_KINDS, category_name=category_name)
     env.filters["cn_date"] = _cn_date
     return env

@@ -41,9 +41,8 @@ from .model import Site
 
 _YEAR_IN_BRACKETS = re.compile(r"[\[(【〔［]\s*(\d{4})\s*[\])】〕］]")
 _RUNS = re.compile(f"([{cjk.HAN}]+)|([a-z0-9]+)")
-_HAN_CHAR = re.compile(f"[{cjk.HAN}]")
-_HAN_RUN = re.compile(f"[{cjk.HAN}]{{2,}}")
-_WORD = re.compile("[a-z0-9]+")
+_UNIT = re.compile(f"[a-z0-9]+|[{cjk.HAN}]")
+_BIGRAM = re.compile(f"(?=([{cjk.HAN}]{{2}}))")
 _SPACES = re.compile(r"[ \t\n\r\u3000]+")
 # a document number's year and sequence number side by side (〔2021〕79): one token more, so a
 # query for 甬政办发〔2021〕79号 is not taken for a text that has 2021, 79 and 甬政办发 apart
@@ -179,10 +178,9 @@ def text_counts(text: str) -> Counter:
     """Token -> occurrences in a normalised text: tokenize()'s tokens, counted with
     C-level loops (this runs over every text), and every Han character too, for the tier
     of characters found apart."""
-    counts = Counter(_HAN_CHAR.findall(text))
-    counts.update(_WORD.findall(text))
-    for run in _HAN_RUN.findall(text):
-        counts.update(map(str.__add__, run, run[1:]))
+    found = _UNIT.findall(text)          # words and single Han characters
+    found += _BIGRAM.findall(text)       # overlapping Han bigrams, in one pass
+    counts = Counter(found)
     if "〕" in text:
         counts.update(f"{year}〕{number}" for year, number in _NUMBER_AFTER_YEAR.findall(text))
     return counts
@@ -221,9 +219,8 @@ class TokenPostings:
     of the agency so named] (position deltas). Kept as arrays; each token's JSON is made
     when its shard is written."""
 
-    def __init__(self, items: list[Entry], workers: int | None = None):
-        self.fields, self.text, self.heads = _count_postings(items, workers)
-        self.exact = _exact_keys(items)
+    def __init__(self, fields: dict, text: dict, heads: dict, exact: dict):
+        self.fields, self.text, self.heads, self.exact = fields, text, heads, exact
 
     def tokens(self) -> list[str]:
         return sorted(self.fields.keys() | self.text.keys() | self.exact.keys())
@@ -284,23 +281,37 @@ FIELDS_COST = 0.3    # weighing the boosted fields, against counting every text 
 ENTRY_COST = 100     # counting an entry's text costs about as much as this many more characters
 
 
-def _count_postings(items: list[Entry], workers: int | None) -> tuple[dict, dict, dict]:
-    """The postings counted in forked processes: a range of entries' texts each, the first
-    also weighing the boosted fields (and so given fewer texts)."""
-    workers = parallel.worker_count(workers)
-    if not parallel.can_fork(workers) or len(items) < PARALLEL_FROM:
-        text, heads, fields = _postings_part(((0, len(items)), True), items)
-        return fields, text.lists, heads.lists
-    jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
-    parts = parallel.forked_map(_postings_part, jobs, items, workers)
-    return parts[0][2], _merged([part[0] for part in parts]), _merged([part[1] for part in parts])
+class Counting:
+    """The entries' postings, and how many entries use each character (used_characters),
+    counted by forked workers when there are enough entries (a range of entries each, the
+    first also weighing the boosted fields and so given fewer texts), while this process
+    goes on until result()."""
+
+    def __init__(self, items: list[Entry], workers: int | None = None):
+        self.items, self.job = items, None
+        workers = parallel.worker_count(workers)
+        if parallel.can_fork(workers) and len(items) >= PARALLEL_FROM:
+            jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
+            self.job = parallel.ForkedMap(_counted_part, jobs, items, workers)
+
+    def result(self) -> tuple[TokenPostings, Counter]:
+        parts = self.job.results() if self.job else [_counted_part(((0, len(self.items)), True), self.items)]
+        text, heads, fields, exact, used = zip(*parts)
+        for more in used[1:]:
+            used[0].update(more)
+        return TokenPostings(fields[0], _merged(text), _merged(heads), _merged_keys(exact)), used[0]
+
+    def stop(self) -> None:
+        if self.job is not None:
+            self.job.stop()
 
 
-def _postings_part(job: tuple[tuple[int, int], bool], items: list[Entry] | None = None):
+def _counted_part(job: tuple[tuple[int, int], bool], items: list[Entry] | None = None):
     bounds, with_fields = job
     items = items if items is not None else parallel.shared()
     text, heads = _text_postings(bounds, items)
-    return text, heads, _field_postings(items) if with_fields else None
+    return (text.lists, heads.lists, _field_postings(items) if with_fields else None, _exact_keys(items, bounds),
+            used_characters(items[bounds[0]:bounds[1]]))
 
 
 def _balanced(items: list[Entry], parts: int, first_extra: float = 0.0) -> list[tuple[int, int]]:
@@ -344,11 +355,11 @@ class _Postings:
             postings.append(position)
 
 
-def _merged(parts: list[_Postings]) -> dict[str, array]:
-    """The parts' postings joined, in the order of their ranges."""
+def _merged(parts) -> dict[str, array]:
+    """The parts' postings (token -> array) joined, in the order of their ranges."""
     out: dict[str, array] = {}
     for part in parts:
-        for token, postings in part.lists.items():
+        for token, postings in part.items():
             if token in out:
                 out[token].extend(postings)
             else:
@@ -376,16 +387,31 @@ def _field_postings(items: list[Entry]) -> dict[str, list[array]]:
     return lunrindex.weighted_postings(index_documents(items), fields, LUNR_SCALE)
 
 
-def _exact_keys(items: list[Entry]) -> dict[str, tuple[list[int], list[int]]]:
-    """"=name" -> (the entries whose key it is, the tasks of the agency so named): one
-    token, so a query looks both up in one shard."""
-    exact: dict[str, tuple[set[int], set[int]]] = {}
-    for position, item in enumerate(items):
-        for key in keys_of(item):
-            exact.setdefault("=" + squeeze(normalize(key)), (set(), set()))[0].add(position)
-        for name in item.agencies.split():
-            exact.setdefault("=" + squeeze(normalize(name)), (set(), set()))[1].add(position)
-    return {key: (sorted(keyed), sorted(tasks)) for key, (keyed, tasks) in exact.items()}
+def _exact_keys(items: list[Entry], bounds: tuple[int, int]) -> dict[str, tuple[list[int], list[int]]]:
+    """"=name" -> (the entries whose key it is, the tasks of the agency so named), for
+    the entries in [first, end): one token, so a query looks both up in one shard."""
+    exact: dict[str, tuple[list[int], list[int]]] = {}
+    for position in range(*bounds):
+        item = items[position]
+        for side, names in ((0, keys_of(item)), (1, item.agencies.split())):
+            for name in names:
+                positions = exact.setdefault("=" + squeeze(normalize(name)), ([], []))[side]
+                if not positions or positions[-1] != position:   # an agency may lead and support
+                    positions.append(position)
+    return exact
+
+
+def _merged_keys(parts) -> dict[str, tuple[list[int], list[int]]]:
+    """The parts' exact keys joined, in the order of their ranges."""
+    out: dict[str, tuple[list[int], list[int]]] = {}
+    for part in parts:
+        for key, (keyed, tasks) in part.items():
+            if key in out:
+                out[key][0].extend(keyed)
+                out[key][1].extend(tasks)
+            else:
+                out[key] = (keyed, tasks)
+    return out
 
 
 def _json(value) -> str:
@@ -469,18 +495,24 @@ class SearchIndex:
     """The search files of a site, and what an edit needs to update them: the entries'
     token postings (kept by incremental builds between builds)."""
 
-    def __init__(self, site: Site, workers: int | None = None):
+    def __init__(self, site: Site, workers: int | None = None, later: bool = False):
+        """With later, the postings are counted while the caller goes on, until finish()."""
         self.spans: dict[str, tuple[int, int]] = {}   # document -> its entries' positions
         self.items = entries(site, self.spans)
         self.task_documents = {c.document for c in site.collections.values()}
-        self.postings = TokenPostings(self.items, workers)
+        self.collections = [[c.id, c.title] for c in site.collections.values()]
+        self.counting: Counting | None = Counting(self.items, workers)
+        if not later:
+            self.finish()
+
+    def finish(self) -> None:
+        self.postings, self.used = self.counting.result()
+        self.counting = None
         self.shards = shard_count(self.postings)
         self.members: dict[int, set[str]] = {}   # shard -> its tokens
         for token in self.postings.tokens():
             self.members.setdefault(shard_of(token, self.shards), set()).add(token)
-        self.collections = [[c.id, c.title] for c in site.collections.values()]
         self.pairs = traditional_pairs()
-        self.used = used_characters(self.items)
 
     def __getstate__(self) -> dict:
         # the entries as columns: a rebuild loads them in a third of the time it takes
@@ -499,19 +531,18 @@ class SearchIndex:
             yield self._made(job)
         yield from self._small_files()
 
-    def write(self, folder, workers: int | None = None) -> None:
-        """Every file of the search written under folder; the fragments and shards (most of
-        the work: their JSON) by forked workers when there are enough entries."""
-        for sub in ("f", "t"):
-            (folder / SEARCH_DIR / sub).mkdir(parents=True, exist_ok=True)
+    def write(self, output, workers: int | None = None) -> None:
+        """Every file of the search written by output (publish.Output: write(path, text));
+        the fragments and shards (most of the work: their JSON) by forked workers when
+        there are enough entries."""
         jobs = self._jobs()
         workers = parallel.worker_count(workers)
         if parallel.can_fork(workers) and len(self.items) >= PARALLEL_FROM:
-            parallel.forked_map(_write_jobs, [jobs[i::workers] for i in range(workers)], (self, folder), workers)
+            parallel.forked_map(_write_jobs, [jobs[i::workers] for i in range(workers)], (self, output), workers)
         else:
-            _write_jobs(jobs, (self, folder))
+            _write_jobs(jobs, (self, output))
         for name, text in self._small_files():
-            (folder / name).write_text(text, encoding="utf-8")
+            output.write(name, text)
 
     def _jobs(self) -> list[tuple[str, int]]:
         return [("f", n) for n in range(-(-len(self.items) // FRAGMENT_SIZE))] + [("t", n) for n in range(self.shards)]
@@ -610,10 +641,9 @@ class SearchIndex:
 
 
 def _write_jobs(jobs: list[tuple[str, int]], given=None) -> None:
-    index, folder = given if given is not None else parallel.shared()
+    index, output = given if given is not None else parallel.shared()
     for job in jobs:
-        name, text = index._made(job)
-        (folder / name).write_text(text, encoding="utf-8")
+        output.write(*index._made(job))
 
 
 def search_files(site: Site) -> Iterator[tuple[str, str]]:

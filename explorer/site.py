@@ -22,12 +22,12 @@ from . import cjk, parallel, urls
 from .citations import Linker
 from .content import load_site
 from .errors import ContentError, ContentErrors, display_path
-from .linkcheck import PageLinks, check_links, page_links, split_links
+from .linkcheck import PageLinks, check_links, interned, page_links, split_links
 from .markdown import RenderEnv, render_body
 from .model import Document, Site
 from .relations import derive_back_references
 from .progress import QUIET, Progress
-from .publish import Staging, refusal
+from .publish import Output, Staging, refusal
 from .render import (FEED_ENTRIES, LIST_ROW, agency_record, compile_templates, document_list_rows, document_record,
                      make_environment, page_specs, render_page, task_record, template_error)
 from .search import SEARCH_DIR, SearchIndex, script_file
@@ -194,6 +194,7 @@ def _resolve_in_worker(doc_ids: list[str]) -> list[tuple[str, ResolvedBody]]:
 
 
 PARALLEL_FROM = 300   # pages; below this, forking a second process costs more than it saves
+RENDER_RUN = 100      # pages a render worker takes at a time
 
 
 def write(site: Site, out: Path, strict: bool = True, workers: int | None = None,
@@ -210,35 +211,36 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         raise ContentErrors([problem])
     specs = page_specs(site)
     try:
-        staging = Staging(out)
+        staging = Staging(out, recycle=True)
     except OSError as exc:
         raise ContentErrors([_write_error(exc, site.root)]) from None
-    checker = None
+    checker = index = None
     try:
-        folder = staging.folder
-        links = result.step("render", _render_and_write, site, specs, folder, workers, result.warnings, progress,
+        folder, output = staging.folder, Output(staging.folder, staging.pool)
+        # the search's postings are counted by workers of their own while the pages render:
+        # the cores are kept busy through each stage's slower end
+        index = SearchIndex(site, workers, later=True)
+        links = result.step("render", _render_and_write, site, specs, output, workers, result.warnings, progress,
                             meanwhile)
         result.step("copy", _copy_files, site, folder)
         result.step("data", _write_data, site, specs, folder)
         forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
         checker = LinkChecker(links, folder, fork=forks)
         del links   # the checker has them: their memory is the index's to take
-        result.search = result.step("index", _write_index, site, folder)
+        result.search = result.step("index", _write_index, index, output)
         result.files = written_files(folder)
         problems = result.step("check links", checker.problems, result.files)
         if problems and strict:
             raise ContentErrors(problems)
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
         result.step("publish", staging.publish)
-    except OSError as exc:
-        if checker is not None:
-            checker.stop()
+    except BaseException as exc:
+        for work in (checker, index and index.counting):
+            if work is not None:
+                work.stop()
         staging.discard()
-        raise ContentErrors([_write_error(exc, site.root)]) from None
-    except BaseException:
-        if checker is not None:
-            checker.stop()
-        staging.discard()
+        if isinstance(exc, OSError):
+            raise ContentErrors([_write_error(exc, site.root)]) from None
         raise
     try:
         if then is not None:
@@ -279,9 +281,9 @@ def _write_data(site: Site, specs: list, folder: Path) -> None:
         (folder / "sitemap.xml").write_text(sitemap_xml(site.site_url, [s.page.url for s in specs]), encoding="utf-8")
 
 
-def _write_index(site: Site, folder: Path) -> SearchIndex:
-    index = SearchIndex(site)
-    index.write(folder)
+def _write_index(index: SearchIndex, output: Output) -> SearchIndex:
+    index.finish()
+    index.write(output)
     return index
 
 
@@ -352,10 +354,10 @@ def _write_error(exc: OSError, root: Path) -> ContentError:
     return ContentError(where, None, f"cannot write the site: {exc.strerror or exc}")
 
 
-def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None,
+def _render_and_write(site: Site, specs: list, output: Output, workers: int | None,
                       warnings: list[ContentError], progress: Progress = QUIET,
                       meanwhile=None) -> dict[str, PageLinks]:
-    """Render every page into folder; returns the links of each page. With enough pages
+    """Render every page, written by output; returns the links of each page. With enough pages
     and cores, two processes forked from this one share the work (the model is inherited,
     not copied through a pipe; only the links and any template error come back), and
     meanwhile() runs here while they do."""
@@ -369,20 +371,26 @@ def _render_and_write(site: Site, specs: list, folder: Path, workers: int | None
     if not parallel.can_fork(workers) or len(specs) < PARALLEL_FROM:
         if meanwhile is not None:
             meanwhile()
-        parts = [_render_slice(env, site, specs, folder, range(len(specs)), progress.update)]
+        parts = [_render_slice(env, site, specs, output, range(len(specs)), progress.update)]
     else:
         context = multiprocessing.get_context("fork")
-        done = context.Value("i", 0)   # pages rendered, counted by the workers
         with parallel.frozen_heap(), context.Pool(workers, initializer=_remember,
-                                                  initargs=(env, site, specs, folder, done)) as pool:
-            pending = pool.map_async(_render_in_worker, [range(i, len(specs), workers) for i in range(workers)])
+                                                  initargs=(env, site, specs, output)) as pool:
+            # in runs of pages taken by whichever worker is free: pages differ in cost (an
+            # agency's page ~0.9 ms, a task's ~0.13 ms), so fixed halves left one worker a
+            # second behind the other at 20x
+            runs = [range(i, min(i + RENDER_RUN, len(specs))) for i in range(0, len(specs), RENDER_RUN)]
+            results = pool.imap_unordered(_render_in_worker, runs)
             if meanwhile is not None:
                 meanwhile()
-            while not pending.ready():
-                pending.wait(0.1)
-                progress.update(done.value)
-            parts = pending.get()
-    progress.update(len(specs))
+            parts, shared, done = [], {}, 0
+            for part_links, part_errors in results:
+                # runs come back apart: their links made to share equal strings again
+                parts.append(({url: interned(page, shared) for url, page in part_links.items()}, part_errors))
+                done += len(part_links)
+                progress.update(done)
+                if part_errors:
+                    break   # the build fails (the pool stops): one template fault reported is enough
     links: dict[str, PageLinks] = {}
     errors: list[ContentError] = []
     for part_links, part_errors in parts:
@@ -407,7 +415,7 @@ def _template_cache(site: Site, warnings: list[ContentError]) -> Path | None:
     return cache
 
 
-def _render_slice(env, site: Site, specs: list, folder: Path, indices,
+def _render_slice(env, site: Site, specs: list, output: Output, indices,
                   rendered=None) -> tuple[dict[str, PageLinks], list[ContentError]]:
     links, shared = {}, {}
     for n, i in enumerate(indices, start=1):
@@ -419,9 +427,7 @@ def _render_slice(env, site: Site, specs: list, folder: Path, indices,
             if problem is None:
                 raise
             return links, [problem]   # the build fails; one error per template fault is enough
-        target = folder / spec.page.url
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+        output.write(spec.page.url, html)
         links[spec.page.url] = page_links(html, shared)
         if rendered is not None and n % 20 == 0:
             rendered(n)
@@ -429,24 +435,16 @@ def _render_slice(env, site: Site, specs: list, folder: Path, indices,
 
 
 _WORK: tuple = ()   # what a forked render worker was given (set once in that process)
-_DONE = None        # the pages rendered by all workers, shared
 
 
-def _remember(env, site: Site, specs: list, folder: Path, done) -> None:
-    global _WORK, _DONE
-    _WORK, _DONE = (env, site, specs, folder), done
+def _remember(env, site: Site, specs: list, output: Output) -> None:
+    global _WORK
+    _WORK = (env, site, specs, output)
     parallel.quiet_worker()
 
 
 def _render_in_worker(indices) -> tuple[dict[str, PageLinks], list[ContentError]]:
-    last = 0
-
-    def rendered(n: int) -> None:   # the shared count, bumped every 20 pages
-        nonlocal last
-        with _DONE.get_lock():
-            _DONE.value += n - last
-        last = n
-    return _render_slice(*_WORK, indices, rendered)
+    return _render_slice(*_WORK, indices)
 
 
 def robots_txt(site_url: str | None) -> str:

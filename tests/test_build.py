@@ -39,7 +39,7 @@ def test_there_are_no_broken_links_anchors_or_directory_links(built_site):
 def test_every_link_is_relative_and_ends_in_html_or_a_file(built_site):
     from explorer.linkcheck import page_links
     for page in built_site.rglob("*.html"):
-        for _, tag, link in page_links(page.read_text(encoding="utf-8")).links:
+        for tag, link in page_links(page.read_text(encoding="utf-8")).refs:
             if link.startswith("#") or (tag == "a" and link.startswith("https://")):
                 continue
             path = link.split("#")[0].split("?")[0]

@@ -3,6 +3,7 @@ site, byte for byte, as a clean build of the same project; an edit of a body alo
 built incrementally, anything reaching further fully."""
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -193,18 +194,48 @@ def test_an_incremental_build_keeps_the_build_it_replaced_as_the_next_one_s_fold
     assert not list((project / ".site.builds").glob("*.spare*"))   # a full build keeps no spare
 
 
-def test_a_full_build_leaves_what_it_replaced_in_the_trash_and_the_next_one_empties_it(project):
+def test_a_full_build_recycles_the_files_of_the_build_before_the_last(project, tmp_path):
+    """The build a full build replaced waits in the trash; the next full build moves its
+    files in and overwrites them rather than creating new ones, and the site is a clean
+    build's: pages that grew, shrank, appeared or went away included."""
     builds = project / ".site.builds"
-    trash = lambda: sorted(p.name for p in builds.glob(".trash-*"))   # noqa: E731
-    first = (project / "site").resolve().name
+    trash = lambda: sorted(builds.glob(".trash-*"))   # noqa: E731
+    page = "documents/yzf-2021-90.html"
+    first = (project / "site").resolve()
+    recycled = (first / page).stat().st_ino
+    _document(project, "yzf-2021-92").write_text(NEW_DOCUMENT, encoding="utf-8")
     assert "a full build" in _build(project, "--full")
-    left = trash()
-    assert not (builds / first).exists() and len(left) <= 1   # renamed into the trash; emptied while it could
+    assert not first.exists() and len(trash()) == 1   # the build it replaced, kept to be recycled
+    assert (trash()[0] / page).stat().st_ino == recycled
+    _edit(_document(project), "基本完成示例任务。", "基本完成示例任务，并总结经验，形成可复制的做法。")
+    _edit(_document(project, "yzf-2021-91"), "title: ", "title: 改")
+    _document(project, "yzf-2021-92").unlink()
     assert "a full build" in _build(project, "--full")
-    assert not set(left) & set(trash()) and len(trash()) <= 1   # the next full build emptied the earlier trash
+    assert (project / "site" / page).stat().st_ino == recycled   # moved in and overwritten
+    assert (project / "site" / page).stat().st_nlink == 1
+    _build(project, "--full", "--out", str(tmp_path / "clean"))
+    assert _tree(project / "site") == _tree(tmp_path / "clean")
     assert "nothing changed" in _build(project)
-    assert trash() == []                                        # as does a build that changes nothing
-    assert _builds(project) == [(project / "site").resolve().name]
+    assert len(trash()) == 1   # what the recycled folder still held is gone; the newest is kept
+    assert _builds(project) == sorted([(project / "site").resolve().name, trash()[0].name])
+
+
+def test_a_full_build_never_writes_through_a_file_another_folder_links(project, tmp_path):
+    """A folder in the trash may hold hard links to files of other builds (an incremental
+    build's copy is made of them): a full build recycles none of those, or the other
+    build would change with it."""
+    assert "a full build" in _build(project, "--full")
+    page = "documents/yzf-2021-90.html"
+    (pool,) = (project / ".site.builds").glob(".trash-*")
+    witness = tmp_path / "linked.html"
+    os.link(pool / page, witness)   # as another build's folder would hold it
+    before = witness.read_bytes()
+    _edit(_document(project), "基本完成示例任务。", "基本完成示例任务，并总结经验。")
+    assert "a full build" in _build(project, "--full")
+    assert witness.read_bytes() == before
+    assert (project / "site" / page).stat().st_ino != witness.stat().st_ino
+    _build(project, "--full", "--out", str(tmp_path / "clean"))
+    assert _tree(project / "site") == _tree(tmp_path / "clean")
 
 
 def test_a_build_that_must_be_full_knows_it_from_the_head_without_the_state(project):

@@ -256,3 +256,25 @@ def test_an_earlier_build_s_clean_up_never_removes_the_build_published_after_it(
     staging._clear(spares)
     early.close()
     assert out.resolve() == late.folder and (out / "page.html").read_text(encoding="utf-8") == "B"
+
+
+def test_output_recycles_the_pool_s_own_files_and_never_one_linked_elsewhere(tmp_path):
+    """A file the pool has at the same path is moved in and overwritten (shorter text
+    included); one linked from another folder, or not a file, stays in the pool."""
+    from explorer.publish import Output
+    pool, folder, other = tmp_path / "pool", tmp_path / "new", tmp_path / "published"
+    for base in (pool / "tasks", folder, other):
+        base.mkdir(parents=True)
+    (pool / "tasks" / "1.html").write_text("一段较长的旧文字，比新的长。", encoding="utf-8")
+    (pool / "shared.html").write_text("published", encoding="utf-8")
+    (other / "shared.html").hardlink_to(pool / "shared.html")
+    (pool / "folder.html").mkdir()
+    recycled = (pool / "tasks" / "1.html").stat().st_ino
+    output = Output(folder, pool)
+    for path in ("tasks/1.html", "shared.html", "folder.html", "new/2.html"):
+        output.write(path, f"新：{path}")
+    assert {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()} \
+        == {path: f"新：{path}" for path in ("tasks/1.html", "shared.html", "folder.html", "new/2.html")}
+    assert (folder / "tasks" / "1.html").stat().st_ino == recycled and not (pool / "tasks" / "1.html").exists()
+    assert (other / "shared.html").read_text(encoding="utf-8") == "published"
+    assert (pool / "shared.html").exists() and (pool / "folder.html").is_dir()
