@@ -315,6 +315,9 @@ def cold_searches(served: Path, base: str, runs: int) -> dict:
     return out
 
 
+FULL_RUNS = 3   # full builds of an archive corpus after its first (a minute each at 100x)
+
+
 def search_at_scale(work: Path, runs: int, built: dict[int, Path], factors: list[int]) -> dict:
     """Ours and Pagefind over the same pages at 1×, 20× and 100×: index build cost, and
     cold first searches over HTTP in headless Chromium."""
@@ -357,6 +360,11 @@ def search_at_scale(work: Path, runs: int, built: dict[int, Path], factors: list
                        "searches": searches}
         shutil.rmtree(served, ignore_errors=True)
         if archive is not None:
+            # full builds as a maintainer makes them (--full, after a template change): each
+            # with the build before it published, as the 20x builds above are measured
+            fulls = [timed([sys.executable, "build.py", "build", "--full"], project) for _ in range(FULL_RUNS)]
+            archive["full_runs"] = [seconds for seconds, _, _ in fulls]
+            archive["full_peak_kb"] = max(rss for _, rss, _ in fulls)
             archive["rebuilds"] = body_rebuilds(project, 5)
             hugo = hugo_site(project, work)
             archive["hugo_rebuild"] = hugo_server_rebuild(hugo, 5)
@@ -409,15 +417,20 @@ def scale_lines(scale: dict) -> list[str]:
     archives = {f: e["archive"] for f, e in scale.items() if e.get("archive")}
     if archives:
         lines += ["", "## Builds at archive scale", "",
-                  "The corpora built only here: one full build (`build.py build`, no state before it), then a sentence "
-                  "added to one document's body and rebuilt, five times (each from the build before; all incremental), "
-                  "and Hugo's own server on the same documents told of the same kind of edit (its reported rebuild time).",
-                  "", "| corpus | documents / pages | full build | peak RSS | rebuild: a body edited (median of 5) | "
-                  "all five | Hugo server: a page edited |", "| --- | --- | --- | --- | --- | --- | --- |"]
+                  "The corpora built only here: a first build (`build.py build` in a new project: no state, no "
+                  f"earlier build), then {FULL_RUNS} full builds (`--full`, each with the build before it published, as "
+                  "the builds above are measured; the full build a maintainer makes after a template or data change), "
+                  "then a sentence added to one document's body and rebuilt, five times (each from the build before; "
+                  "all incremental), and Hugo's own server on the same documents told of the same kind of edit (its "
+                  "reported rebuild time).",
+                  "", f"| corpus | documents / pages | first build | full build (median of {FULL_RUNS}) | all of them | "
+                  "peak RSS | rebuild: a body edited (median of 5) | all five | Hugo server: a page edited |",
+                  "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for factor, a in archives.items():
             e = scale[factor]
             lines.append(f"| {factor}× | {e['documents']} / {e['pages']:,} | {a['seconds']:.1f} s | "
-                         f"{a['peak_kb'] / 1024:.0f} MB | {statistics.median(a['rebuilds']):.2f} s | "
+                         f"{statistics.median(a['full_runs']):.1f} s | {', '.join(f'{x:.1f}' for x in a['full_runs'])} s | "
+                         f"{max(a['peak_kb'], a['full_peak_kb']) / 1024:.0f} MB | {statistics.median(a['rebuilds']):.2f} s | "
                          f"{', '.join(f'{x:.2f}' for x in a['rebuilds'])} s | {a['hugo_rebuild']:.3f} s |")
     return lines
 
@@ -685,8 +698,10 @@ def targets(report: dict) -> list[str]:
         for factor, e in scale.items():
             a = e.get("archive")
             if a and factor >= 100:
-                check(f"{factor}× full build ≤ 60 s and peak RSS ≤ 1 GB", a["seconds"] <= 60 and a["peak_kb"] <= 1024 * 1024,
-                      f"{a['seconds']:.1f} s, {a['peak_kb'] / 1024:.0f} MB")
+                full, peak = statistics.median(a["full_runs"]), max(a["peak_kb"], a["full_peak_kb"])
+                check(f"{factor}× full build ≤ 60 s and peak RSS ≤ 1 GB", full <= 60 and peak <= 1024 * 1024,
+                      f"{full:.1f} s (median of {len(a['full_runs'])}; the first build {a['seconds']:.1f} s), "
+                      f"{peak / 1024:.0f} MB")
                 check(f"{factor}× rebuild after a body edit ≤ 2 s", statistics.median(a["rebuilds"]) <= 2,
                       f"{statistics.median(a['rebuilds']):.2f} s")
     return out
