@@ -47,9 +47,11 @@ class BuildResult:
 
     progress: Progress = QUIET
 
-    def step(self, name: str, run, *args):
-        """Run one step of writing the site and keep its time."""
-        self.progress.stage(name)
+    def step(self, name: str, run, *args, aside: bool = False):
+        """Run one step of writing the site and keep its time (one run aside, while
+        workers do another step, leaves that step's progress on screen)."""
+        if not aside:
+            self.progress.stage(name)
         started, faults = time.perf_counter(), minor_faults()
         try:
             return run(*args)
@@ -200,8 +202,9 @@ RENDER_RUN = 100      # pages a render worker takes at a time
 def write(site: Site, out: Path, strict: bool = True, workers: int | None = None,
           progress: Progress = QUIET, meanwhile=None, then=None) -> BuildResult:
     """Render and write the site to out, in named and timed steps, then publish it in one
-    rename. meanwhile(), when given, runs in this process while workers render the pages
-    (before rendering, when there are none); then(result) runs once the site is published,
+    rename. While workers render the pages, workers of the search count its postings and
+    this process runs meanwhile(), when given, then copies the static files and writes the
+    data (all before rendering, when there are no workers); then(result) runs once the site is published,
     while what earlier builds left is removed. Raises ContentErrors (and leaves out
     untouched) when a step fails, or when the written pages have broken links and strict
     is on."""
@@ -220,10 +223,14 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         # the search's postings are counted by workers of their own while the pages render:
         # the cores are kept busy through each stage's slower end
         index = SearchIndex(site, workers, later=True)
+
+        def alongside() -> None:   # in this process, while the workers render
+            if meanwhile is not None:
+                meanwhile()
+            result.step("copy", _copy_files, site, folder, aside=True)
+            result.step("data", _write_data, site, specs, folder, aside=True)
         links = result.step("render", _render_and_write, site, specs, output, workers, result.warnings, progress,
-                            meanwhile)
-        result.step("copy", _copy_files, site, folder)
-        result.step("data", _write_data, site, specs, folder)
+                            alongside)
         forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
         checker = LinkChecker(links, folder, fork=forks)
         del links   # the checker has them: their memory is the index's to take

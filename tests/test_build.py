@@ -153,7 +153,8 @@ def test_build_prints_a_summary(root, tmp_path):
     assert re.search(r"built \d+ pages \(72 agencies, 26 documents, 511 tasks, \d top-level\)", result.stdout)
     assert "0 warnings" in result.stdout
     assert "load" in result.stdout and "render" in result.stdout
-    assert re.search(r"minor page faults in each stage \(thousands\): load \d+, resolve \d+, render \d+", result.stdout)
+    assert re.search(r"minor page faults in each stage \(thousands\): load \d+, resolve \d+, copy \d+, data \d+, "
+                     r"render \d+, index \d+", result.stdout)   # copy and data while the workers render
 
 
 def test_seed_import_defects_are_gone(built_site):
