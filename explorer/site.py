@@ -6,16 +6,20 @@ built in a folder of its own and published only when the build succeeded (publis
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import multiprocessing
 import os
+import pickle
 import resource
 import shutil
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 from html import escape   # xml.sax.saxutils's imports urllib, http and email: 20 ms of every build
 
 from . import cjk, parallel, urls
@@ -213,10 +217,14 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
     if problem:
         raise ContentErrors([problem])
     specs = page_specs(site)
+    records = tempfile.TemporaryDirectory(prefix="policy-explorer-links-")   # the pages' links, out of this process
     try:
         staging = Staging(out, recycle=True)
-    except OSError as exc:
-        raise ContentErrors([_write_error(exc, site.root)]) from None
+    except BaseException as exc:
+        records.cleanup()
+        if isinstance(exc, OSError):
+            raise ContentErrors([_write_error(exc, site.root)]) from None
+        raise
     checker = index = None
     try:
         folder, output = staging.folder, Output(staging.folder, staging.pool)
@@ -230,10 +238,9 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
             result.step("copy", _copy_files, site, folder, aside=True)
             result.step("data", _write_data, site, specs, folder, aside=True)
         links = result.step("render", _render_and_write, site, specs, output, workers, result.warnings, progress,
-                            alongside)
+                            alongside, Path(records.name))
         forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
         checker = LinkChecker(links, folder, fork=forks)
-        del links   # the checker has them: their memory is the index's to take
         result.search = result.step("index", _write_index, index, output)
         result.files = written_files(folder)
         problems = result.step("check links", checker.problems, result.files)
@@ -242,13 +249,17 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         result.warnings.extend(ContentError(p.path, p.line, p.message, warning=True) for p in problems)
         result.step("publish", staging.publish)
     except BaseException as exc:
-        for work in (checker, index and index.counting):
-            if work is not None:
-                work.stop()
-        staging.discard()
+        try:
+            for work in (checker, index and index.counting):
+                if work is not None:
+                    work.stop()
+        finally:
+            staging.discard()
         if isinstance(exc, OSError):
             raise ContentErrors([_write_error(exc, site.root)]) from None
         raise
+    finally:
+        records.cleanup()
     try:
         if then is not None:
             result.step("keep state", then, result)
@@ -309,11 +320,11 @@ def _check_written_links(links: dict[str, PageLinks], files: set[str], folder: P
 
 class LinkChecker:
     """The written pages' links, checked by a forked process while the search index is
-    written (with fork): it checks every link outside the search's folder at once, and
-    those into it once problems() gives it every file written. The build's own process
-    then holds no page's links while the index takes its memory."""
+    written (with fork): it reads the links (links() gives them), checks every link
+    outside the search's folder at once, and those into it once problems() gives it
+    every file written. The build's own process then never holds the pages' links."""
 
-    def __init__(self, links: dict[str, PageLinks], folder: Path, fork: bool):
+    def __init__(self, links: Callable[[], dict[str, PageLinks]], folder: Path, fork: bool):
         self.folder, self.links, self.process = folder, links, None
         if not fork:
             return
@@ -324,11 +335,11 @@ class LinkChecker:
         self.process.start()
         files_in.close()
         problems_out.close()
-        self.links = None   # the child has them
+        self.links = None   # the child reads them
 
     def _check(self, files_in, problems_out) -> None:
         parallel.quiet_worker()
-        pages = self.links
+        pages = self.links()
         now, later = split_links(pages, SEARCH_DIR)
         read = lambda url: (self.folder / url).read_text(encoding="utf-8")   # noqa: E731
         ids = lambda url: pages[url].ids if url in pages else set()   # noqa: E731
@@ -338,7 +349,7 @@ class LinkChecker:
 
     def problems(self, files: set[str]) -> list[ContentError]:
         if self.process is None:
-            return _check_written_links(self.links, files, self.folder)
+            return _check_written_links(self.links(), files, self.folder)
         self.files_out.send(files)
         try:
             return self.problems_in.recv()
@@ -363,11 +374,12 @@ def _write_error(exc: OSError, root: Path) -> ContentError:
 
 def _render_and_write(site: Site, specs: list, output: Output, workers: int | None,
                       warnings: list[ContentError], progress: Progress = QUIET,
-                      meanwhile=None) -> dict[str, PageLinks]:
-    """Render every page, written by output; returns the links of each page. With enough pages
-    and cores, two processes forked from this one share the work (the model is inherited,
-    not copied through a pipe; only the links and any template error come back), and
-    meanwhile() runs here while they do."""
+                      meanwhile=None, records: Path | None = None) -> Callable[[], dict[str, PageLinks]]:
+    """Render every page, written by output; returns what gives the links of each page.
+    With enough pages and cores, two processes forked from this one share the work (the
+    model is inherited, not copied through a pipe), meanwhile() runs here while they do,
+    and they keep the pages' links in files under records, for the link check to read:
+    held here, they grew this process by 460 MB at 100x."""
     workers = parallel.worker_count(workers)
     templates = site.theme_dir / "templates"
     env = make_environment(templates, cache=_template_cache(site, warnings))
@@ -375,36 +387,46 @@ def _render_and_write(site: Site, specs: list, output: Output, workers: int | No
     if problems:
         raise ContentErrors(problems)
     progress.stage("render", total=len(specs))
-    if not parallel.can_fork(workers) or len(specs) < PARALLEL_FROM:
+    if not parallel.can_fork(workers) or len(specs) < PARALLEL_FROM or records is None:
         if meanwhile is not None:
             meanwhile()
-        parts = [_render_slice(env, site, specs, output, range(len(specs)), progress.update)]
-    else:
-        context = multiprocessing.get_context("fork")
-        with parallel.frozen_heap(), context.Pool(workers, initializer=_remember,
-                                                  initargs=(env, site, specs, output)) as pool:
-            # in runs of pages taken by whichever worker is free: pages differ in cost (an
-            # agency's page ~0.9 ms, a task's ~0.13 ms), so fixed halves left one worker a
-            # second behind the other at 20x
-            runs = [range(i, min(i + RENDER_RUN, len(specs))) for i in range(0, len(specs), RENDER_RUN)]
-            results = pool.imap_unordered(_render_in_worker, runs)
-            if meanwhile is not None:
-                meanwhile()
-            parts, shared, done = [], {}, 0
-            for part_links, part_errors in results:
-                # runs come back apart: their links made to share equal strings again
-                parts.append(({url: interned(page, shared) for url, page in part_links.items()}, part_errors))
-                done += len(part_links)
-                progress.update(done)
-                if part_errors:
-                    break   # the build fails (the pool stops): one template fault reported is enough
-    links: dict[str, PageLinks] = {}
+        links, errors = _render_slice(env, site, specs, output, range(len(specs)), progress.update)
+        if errors:
+            raise ContentErrors(errors)
+        links = dict(sorted(links.items()))
+        return lambda: links
+    context = multiprocessing.get_context("fork")
     errors: list[ContentError] = []
-    for part_links, part_errors in parts:
-        links.update(part_links)
-        errors.extend(part_errors)
+    with parallel.frozen_heap(), context.Pool(workers, initializer=_remember,
+                                              initargs=(env, site, specs, output, records)) as pool:
+        # in runs of pages taken by whichever worker is free: pages differ in cost (an
+        # agency's page ~0.9 ms, a task's ~0.13 ms), so fixed halves left one worker a
+        # second behind the other at 20x
+        runs = [range(i, min(i + RENDER_RUN, len(specs))) for i in range(0, len(specs), RENDER_RUN)]
+        results = pool.imap_unordered(_render_in_worker, runs)
+        if meanwhile is not None:
+            meanwhile()
+        done = 0
+        for rendered, errors in results:
+            done += rendered
+            progress.update(done)
+            if errors:
+                break   # the build fails (the pool stops): one template fault reported is enough
     if errors:
-        raise ContentErrors(sorted(set(errors)))
+        raise ContentErrors(errors)
+    progress.update(len(specs))
+    return functools.partial(read_links, records)
+
+
+def read_links(records: Path) -> dict[str, PageLinks]:
+    """The links the render workers kept under records, by page, in page order; pages
+    read apart are made to share equal strings again."""
+    links: dict[str, PageLinks] = {}
+    shared: dict = {}
+    for path in sorted(records.iterdir()):
+        with open(path, "rb") as handle:
+            while handle.peek(1):
+                links.update((url, interned(page, shared)) for url, page in pickle.load(handle).items())
     return dict(sorted(links.items()))
 
 
@@ -441,17 +463,23 @@ def _render_slice(env, site: Site, specs: list, output: Output, indices,
     return links, []
 
 
-_WORK: tuple = ()   # what a forked render worker was given (set once in that process)
+_WORK: tuple = ()   # what a forked render worker was given, and where it keeps links (set once in that process)
 
 
-def _remember(env, site: Site, specs: list, output: Output) -> None:
+def _remember(env, site: Site, specs: list, output: Output, records: Path) -> None:
     global _WORK
-    _WORK = (env, site, specs, output)
+    _WORK = (env, site, specs, output), open(records / f"{os.getpid()}.pickle", "ab")
     parallel.quiet_worker()
 
 
-def _render_in_worker(indices) -> tuple[dict[str, PageLinks], list[ContentError]]:
-    return _render_slice(*_WORK, indices)
+def _render_in_worker(indices) -> tuple[int, list[ContentError]]:
+    """A run of pages rendered: its links appended to this worker's file; how many pages
+    and any template error go back."""
+    given, handle = _WORK
+    links, errors = _render_slice(*given, indices)
+    pickle.dump(links, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    handle.flush()
+    return len(links), errors
 
 
 def robots_txt(site_url: str | None) -> str:
