@@ -139,8 +139,8 @@ class Staging:
                 fcntl.flock(self._lock, fcntl.LOCK_EX)
                 if not (take_spare and self._take_spare()):
                     self.folder.mkdir()
-                trash = _trash(self.builds)
-                if recycle and trash:
+                trash = _trash(self.builds) if recycle else []
+                if trash:
                     self.pool = self.builds / f"{name}{POOL}"
                     trash[-1].rename(self.pool)
         except BaseException:   # interrupted here, even as the lock is let go: leave nothing behind
@@ -228,7 +228,7 @@ class Staging:
 class Output:
     """Writes a build's files into its folder, taking each from the pool when the pool has
     a file of its own at that path (see Recycling above); the folders it makes are
-    remembered. One per process: forked workers each make their own."""
+    remembered (a forked worker remembers in its own copy)."""
 
     def __init__(self, folder: Path, pool: Path | None = None):
         self.folder, self.pool = str(folder), (str(pool) if pool is not None else None)
