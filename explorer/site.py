@@ -228,6 +228,11 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
     checker = index = None
     try:
         folder, output = staging.folder, Output(staging.folder, staging.pool)
+        # the link check's process is forked first, while this one is smallest (a forked
+        # process's resident set counts the pages it shares: forked after rendering, when
+        # this process held the search's postings, it peaked at 946 MB at 100x)
+        forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
+        checker = LinkChecker(folder, functools.partial(read_links, Path(records.name)) if forks else None)
         # the search's postings are counted by workers of their own while the pages render:
         # the cores are kept busy through each stage's slower end
         index = SearchIndex(site, workers, later=True)
@@ -239,8 +244,7 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
             result.step("data", _write_data, site, specs, folder, aside=True)
         links = result.step("render", _render_and_write, site, specs, output, workers, result.warnings, progress,
                             alongside, Path(records.name))
-        forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
-        checker = LinkChecker(links, folder, fork=forks)
+        checker.start(links)
         result.search = result.step("index", _write_index, index, output)
         result.files = written_files(folder)
         problems = result.step("check links", checker.problems, result.files)
@@ -319,26 +323,36 @@ def _check_written_links(links: dict[str, PageLinks], files: set[str], folder: P
 
 
 class LinkChecker:
-    """The written pages' links, checked by a forked process while the search index is
-    written (with fork): it reads the links (links() gives them), checks every link
-    outside the search's folder at once, and those into it once problems() gives it
-    every file written. The build's own process then never holds the pages' links."""
+    """The written pages' links, checked by a forked process (given `read`, what reads
+    the links in that process) while the search index is written: once start() says the
+    pages are written, it reads the links and checks every link outside the search's
+    folder, and those into it once problems() gives it every file written. The build's
+    own process then never holds the pages' links. Without `read`, the check runs here."""
 
-    def __init__(self, links: Callable[[], dict[str, PageLinks]], folder: Path, fork: bool):
-        self.folder, self.links, self.process = folder, links, None
-        if not fork:
+    def __init__(self, folder: Path, read: Callable[[], dict[str, PageLinks]] | None = None):
+        self.folder, self.links, self.process = folder, read, None
+        if read is None:
             return
         context = multiprocessing.get_context("fork")
         self.files_out, files_in = context.Pipe()
         self.problems_in, problems_out = context.Pipe(duplex=False)
         self.process = context.Process(target=self._check, args=(files_in, problems_out), name="check links")
-        self.process.start()
+        with parallel.frozen_heap():   # its collector leaves the inherited model alone
+            self.process.start()
         files_in.close()
         problems_out.close()
-        self.links = None   # the child reads them
+
+    def start(self, links: Callable[[], dict[str, PageLinks]]) -> None:
+        """The pages are written; links() gives their links (when the check runs here)."""
+        if self.process is None:
+            self.links = links
+        else:
+            self.files_out.send(None)
 
     def _check(self, files_in, problems_out) -> None:
         parallel.quiet_worker()
+        if files_in.recv() is not None:
+            return
         pages = self.links()
         now, later = split_links(pages, SEARCH_DIR)
         read = lambda url: (self.folder / url).read_text(encoding="utf-8")   # noqa: E731
