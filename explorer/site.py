@@ -231,8 +231,10 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
         # the link check's process is forked first, while this one is smallest (a forked
         # process's resident set counts the pages it shares: forked after rendering, when
         # this process held the search's postings, it peaked at 946 MB at 100x)
+        # one decision for both: workers that render keep the links where the check's process reads them
         forks = len(specs) >= PARALLEL_FROM and parallel.can_fork(parallel.worker_count(workers))
-        checker = LinkChecker(folder, functools.partial(read_links, Path(records.name)) if forks else None)
+        kept = Path(records.name) if forks else None
+        checker = LinkChecker(folder, functools.partial(read_links, kept) if kept else None)
         # the search's postings are counted by workers of their own while the pages render:
         # the cores are kept busy through each stage's slower end
         index = SearchIndex(site, workers, later=True)
@@ -243,7 +245,7 @@ def write(site: Site, out: Path, strict: bool = True, workers: int | None = None
             result.step("copy", _copy_files, site, folder, aside=True)
             result.step("data", _write_data, site, specs, folder, aside=True)
         links = result.step("render", _render_and_write, site, specs, output, workers, result.warnings, progress,
-                            alongside, Path(records.name))
+                            alongside, kept)
         checker.start(links)
         result.search = result.step("index", _write_index, index, output)
         result.files = written_files(folder)
@@ -390,10 +392,11 @@ def _render_and_write(site: Site, specs: list, output: Output, workers: int | No
                       warnings: list[ContentError], progress: Progress = QUIET,
                       meanwhile=None, records: Path | None = None) -> Callable[[], dict[str, PageLinks]]:
     """Render every page, written by output; returns what gives the links of each page.
-    With enough pages and cores, two processes forked from this one share the work (the
-    model is inherited, not copied through a pipe), meanwhile() runs here while they do,
-    and they keep the pages' links in files under records, for the link check to read:
-    held here, they grew this process by 460 MB at 100x."""
+    Given records (the build gives them when it has the pages and cores), two processes
+    forked from this one share the work (the model is inherited, not copied through a
+    pipe), meanwhile() runs here while they do, and they keep the pages' links in files
+    under records, for the link check to read: held here, they grew this process by 460 MB
+    at 100x. Without records, this process renders them all."""
     workers = parallel.worker_count(workers)
     templates = site.theme_dir / "templates"
     env = make_environment(templates, cache=_template_cache(site, warnings))
@@ -401,7 +404,7 @@ def _render_and_write(site: Site, specs: list, output: Output, workers: int | No
     if problems:
         raise ContentErrors(problems)
     progress.stage("render", total=len(specs))
-    if not parallel.can_fork(workers) or len(specs) < PARALLEL_FROM or records is None:
+    if records is None:
         if meanwhile is not None:
             meanwhile()
         links, errors = _render_slice(env, site, specs, output, range(len(specs)), progress.update)
