@@ -6,6 +6,7 @@ heading levels, document numbers, sentence-final punctuation, stray spaces.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -58,10 +59,14 @@ DOC_NUMBER_RE = re.compile(
     r"(?P<prefix>[\u4e00-\u9fff]{1,8}?)\s*[〔\[［【（(]\s*(?P<year>\d{4})\s*[〕\]］】）)]\s*第?\s*(?P<number>\d+)\s*号"
 )
 ORDER_NUMBER_RE = re.compile(r"(?P<prefix>(?:市)?政府令)\s*第?\s*(?P<number>\d+)\s*号")
+# a number that names its issuer, as a whole: 宁波市人民政府令第16号, 宁波市人民代表大会常务委员会公告第12号
+NAMED_NUMBER_RE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{2,24}?(?:令|公告))\s*[（(]?\s*第\s*(?P<number>\d+)\s*号\s*[）)]?")
 CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
-_STRAY_SPACE = re.compile(f"(?<={CJK_CHAR})[ \u3000]+(?={CJK_CHAR})")
-_SPACE_AT_BRACKET = re.compile(f"(?<={CJK_CHAR})[ \u3000]+(?=\\()|(?<=\\))[ \u3000]+(?={CJK_CHAR})")
+# Print wrapping leaves ASCII spaces; a full-width space (U+3000) is typed on purpose,
+# between a name and a post (主任：张三　某部部长) or after an article's number, and stays.
+_STRAY_SPACE = re.compile(f"(?<={CJK_CHAR})[ ]+(?={CJK_CHAR})")
+_SPACE_AT_BRACKET = re.compile(f"(?<={CJK_CHAR})[ ]+(?=\\()|(?<=\\))[ ]+(?={CJK_CHAR})")
 # A space between two agency names in a joint title is kept: "市发展改革委 市商务局".
 _AGENCY_END = "委局厅办府院会部行"
 # a second agency's name after a space: three or more characters ending like an agency,
@@ -89,7 +94,7 @@ def parse_doc_number(text: str) -> DocNumber | None:
     match = DOC_NUMBER_RE.fullmatch(text)
     if match:
         return DocNumber(match["prefix"], int(match["year"]), int(match["number"]))
-    match = ORDER_NUMBER_RE.fullmatch(text)
+    match = ORDER_NUMBER_RE.fullmatch(text) or NAMED_NUMBER_RE.fullmatch(text)
     if match:
         return DocNumber(match["prefix"], None, int(match["number"]))
     return None
@@ -159,6 +164,23 @@ def cn_date(text: str) -> str | None:
 def squeeze(text: str) -> str:
     """Text with all whitespace removed, for comparisons that ignore layout."""
     return re.sub(r"\s+", "", text)
+
+
+_INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")
+# combining marks after a Chinese character or punctuation (they have none: an artefact)
+_MARK_AFTER_CJK = re.compile(f"(?<={CJK_CHAR})[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+def visible(text: str) -> str:
+    """Text as it reads: NFC, no zero-width characters, BOMs or soft hyphens, no combining
+    marks on Chinese characters. Applied to every text that comes in, and to names
+    before they are matched (市商\ufeff务局 is 市商务局)."""
+    return _MARK_AFTER_CJK.sub("", _INVISIBLE.sub("", unicodedata.normalize("NFC", text)))
+
+
+def name_key(name: str) -> str:
+    """What two spellings of a name share when they are the same name."""
+    return squeeze(visible(name))
 
 
 def inner_title(title: str) -> str | None:

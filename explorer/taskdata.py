@@ -104,7 +104,7 @@ def load_agencies(root: Path, errors: list[ContentError]) -> dict[str, Agency]:
                         predecessor=entry.get("predecessor"), successor=entry.get("successor"),
                         review=bool(entry.get("review")))
         for spelling in agency.spellings:
-            key = cjk.squeeze(spelling)
+            key = cjk.name_key(spelling)
             if key in spelled and spelled[key] != agency.id:
                 errors.append(ContentError(shown, line, f"spelling '{spelling}' is used by '{spelled[key]}' too"))
             spelled[key] = agency.id
@@ -120,7 +120,7 @@ def load_agencies(root: Path, errors: list[ContentError]) -> dict[str, Agency]:
 
 def agency_index(agencies: dict[str, Agency]) -> dict[str, Agency]:
     """Every spelling (whitespace ignored) -> its agency."""
-    return {cjk.squeeze(s): a for a in agencies.values() for s in a.spellings}
+    return {cjk.name_key(s): a for a in agencies.values() for s in a.spellings}
 
 
 def load_tasks(site: Site, errors: list[ContentError]) -> None:
@@ -175,7 +175,7 @@ def load_tasks(site: Site, errors: list[ContentError]) -> None:
                 values = item.get(role) or []
                 lines = getattr(values, "item_lines", [line] * len(values))
                 for name, name_line in zip(values, lines):
-                    agency = spellings.get(cjk.squeeze(str(name)))
+                    agency = spellings.get(cjk.name_key(str(name)))
                     if agency is None:
                         errors.append(ContentError(shown, name_line,
                                                    f"unknown agency '{name}'{did_you_mean(str(name), names)}"))

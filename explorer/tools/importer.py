@@ -17,11 +17,12 @@ from pathlib import Path
 import yaml
 
 from .. import cjk, validity
-from ..content import FIELDS, parse_front_matter
+from ..content import FIELDS, parse_front_matter, title_problem
 from ..errors import ContentError, ContentErrors, display_path
 from ..sourcefiles import Line, read_lines, read_text
 from ..yamllines import load_yaml
 from . import ids
+from .forms.shared import METADATA_LABELS, METADATA_LINE
 from .rawtext import (Box, Heading, ListBlock, Label, NodeBuilder, Paragraph, Report,
                       Signature, SourceProblem, Table, clean_inline, p_segments)
 
@@ -44,12 +45,14 @@ class Catalogue:
     ids of sources that carry no document number."""
     prefixes: dict   # 代字 -> {"slug": ..., "issuer": ...}
     source_ids: dict  # source file name -> id
+    titles: dict = field(default_factory=dict)   # source file name -> its title, given by a person
 
     @classmethod
     def load(cls, data_dir: Path) -> "Catalogue":
         prefixes = load_yaml(data_dir / "doc_prefixes.yaml", root=data_dir.parent) or {}
         sources = load_yaml(data_dir / "sources.yaml", root=data_dir.parent) or []
-        return cls(prefixes, {s["file"]: s["id"] for s in sources if s.get("id")})
+        return cls(prefixes, {s["file"]: s["id"] for s in sources if s.get("id")},
+                   {s["file"]: s["title"] for s in sources if s.get("title")})
 
     def doc_id(self, number: cjk.DocNumber | None, source: str, title: str, date: str | None) -> str:
         """From the 文号 (the 代字's slug in the registry, else its pinyin initials), else
@@ -78,6 +81,8 @@ def doc_type(title: str, number: cjk.DocNumber | None) -> str:
     """文种 of a document, read from its title (and 政府令 for regulations)."""
     if number is not None and number.prefix.endswith("政府令"):
         return "规章"
+    if number is not None and number.prefix.endswith("常务委员会公告"):
+        return "地方性法规"
     if re.search(r"(任职|免职|任免)的通知$", title):
         return "任免"
     if title.endswith("记事"):
@@ -125,7 +130,7 @@ def _fill_dates_and_issuer(meta: dict, nodes: list, catalogue: Catalogue, number
     if signatures:
         first = signatures[0]
         meta["date"] = cjk.cn_date(first.lines[-1])
-        names = [n for n in first.lines[:-1] if not n.startswith("市长")]
+        names = [part for n in first.lines[:-1] if not n.startswith("市长") for part in n.split()]
         if names and not meta.get("issuer"):
             meta["issuer"] = "、".join(names)
     if not meta.get("issuer"):
@@ -163,6 +168,15 @@ _PROMULGATION = re.compile(r"^[（(](?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<by
 
 
 _SUBTITLE = re.compile(r"^[（(][^（）()。，；：]{2,30}[）)]$")
+# an order's number over two lines: 宁波市人民政府令 / （第16号）
+_ORDER_HEAD = re.compile(r"^(?P<issuer>[\u4e00-\u9fff]{2,24}?)令$")
+_ORDER_NUMBER = re.compile(r"^[（(]?\s*第\s*(?P<number>\d+)\s*号\s*[）)]?$")
+# a regulation's history under its title: adopted, approved, promulgated, in force
+_HISTORY = re.compile(r"^[（(]?\s*(\d{4}\s*年.*(通过|批准|公布|修正|修订|施行)|自\s*\d{4}\s*年[^。]*起施行)\s*[）)]?$")
+_ADOPTED = re.compile(r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)(?P<body>[\u4e00-\u9fff]+?)(?:第[\u4e00-\u9fff]+届)?"
+                      r"(?P<rest>人民代表大会常务委员会)第[\u4e00-\u9fff]+次会议通过")
+_PROMULGATED = re.compile(r"(?P<date>\d{4}年\d{1,2}月\d{1,2}日)?(?P<number>[\u4e00-\u9fff]+?公告第\d+号)公布")
+_IN_FORCE = re.compile(r"自(?P<date>\d{4}年\d{1,2}月\d{1,2}日)起施行")
 
 
 def _masthead_run(lines: list[Line], i: int) -> int | None:
@@ -183,19 +197,33 @@ def _read_head(lines: list[Line]) -> tuple[dict, int]:
     """Masthead, document number, title (over one line or several) and a promulgation
     note at the top; returns them and where the body starts: at the recipients line, the
     first sentence or heading, or the first line after a complete title."""
-    head: dict = {"masthead": None, "doc_number": None, "title_parts": [], "published": None}
+    head: dict = {"masthead": None, "doc_number": None, "title_parts": [], "published": None, "history": [],
+                  "order_issuer": None}
     i = 0
     while i < len(lines):
         text = clean_inline(re.sub(r"^#+\s*", "", lines[i].text))
         if not text:
             i += 1
             continue
+        following = _next_text(lines, i)
+        order = _ORDER_HEAD.match(text)
+        if order and head["doc_number"] is None and following and _ORDER_NUMBER.match(following[1]):
+            number = _ORDER_NUMBER.match(following[1])["number"]
+            head["doc_number"] = cjk.parse_doc_number(f"{text}第{number}号")
+            head["order_issuer"] = order["issuer"]
+            i = following[0] + 1
+            continue
+        if head["title_parts"] and _HISTORY.match(text) and len(text) <= 300 and not _PROMULGATION.match(text):
+            head["history"].append(Line(lines[i].number, text))
+            i += 1
+            continue
         if head["masthead"] is None and not head["title_parts"] and head["doc_number"] is None:
             end = _masthead_run(lines, i)
             if end is not None:
                 names = [clean_inline(re.sub(r"^#+\s*", "", l.text)) for l in lines[i:end]]
-                names = [n for n in names if n]
-                head["masthead"] = names[0] if len(names) == 1 else " ".join(names[:-1]) + names[-1]
+                # the issuers of a joint masthead, a space apart, then 文件: 甲委 乙局文件
+                issuers = [n.removesuffix("文件").strip(" \u3000") for n in names if n]
+                head["masthead"] = " ".join(i for i in issuers if i) + "文件"
                 i = end
                 continue
         number = cjk.parse_doc_number(text)
@@ -216,6 +244,15 @@ def _read_head(lines: list[Line]) -> tuple[dict, int]:
     return head, i
 
 
+def _next_text(lines: list[Line], i: int) -> tuple[int, str] | None:
+    """The next line after i with text, and where it is."""
+    for j in range(i + 1, min(len(lines), i + 4)):
+        text = clean_inline(re.sub(r"^#+\s*", "", lines[j].text))
+        if text:
+            return j, text
+    return None
+
+
 def _title_complete(head: dict, text: str) -> bool:
     """The title read so far ends with its 文种 (and a number may follow, or a bracketed
     subtitle): a further plain line starts the body."""
@@ -224,12 +261,20 @@ def _title_complete(head: dict, text: str) -> bool:
 
 
 def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: Report) -> list[Draft]:
+    stated, lines = _metadata_lines(lines, report)
     head, start = _read_head(lines)
-    if not head["title_parts"]:
+    if not head["title_parts"] and head["order_issuer"]:
+        head["title_parts"] = _ordered_title(lines[start:start + 3])
+    if not head["title_parts"] and not stated.get("title"):
         raise ContentErrors([ContentError(source, lines[0].number if lines else 1,
                                           "no title found at the top of the text")])
-    title = cjk.remove_stray_spaces("".join(head["title_parts"]))
+    title = catalogue.titles.get(source) or stated.get("title") \
+        or cjk.remove_stray_spaces("".join(head["title_parts"]))
+    if source not in catalogue.titles:
+        _check_title(title, source, next((line.number for line in lines if line.text.strip()), 1))
     number = head["doc_number"]
+    if stated.get("doc_number") and cjk.parse_doc_number(stated["doc_number"]):
+        number = cjk.parse_doc_number(stated["doc_number"])
     body = lines[start:]
     nodes = NodeBuilder(report, known_titles(title, body)).build(body)
     meta = _base_meta(None, title, number, source, lines)
@@ -237,9 +282,94 @@ def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: 
         meta["masthead"] = head["masthead"]
     if head["published"]:
         meta["published"] = head["published"]
+    if head["order_issuer"]:
+        meta["issuer"] = head["order_issuer"]
+    if head["history"]:
+        nodes.insert(0, Label(head["history"][0].number, "\n".join(h.text for h in head["history"])))
+        number = _read_history(meta, head["history"]) or number
     _fill_dates_and_issuer(meta, nodes, catalogue, number)
+    for name, value in stated.items():
+        if name != "title":
+            meta[name] = value
+    meta["doc_number"] = str(number) if number is not None else None
+    meta["type"] = doc_type(title, number)
     meta["id"] = catalogue.doc_id(number, source, title, meta["date"] or meta["published"])
     return [Draft(_ordered_meta(meta), nodes)]
+
+
+_ORDER_TEXT = re.compile(r"^《(?P<title>[^《》]{4,60})》已(?:经|于)")
+
+
+def _ordered_title(lines: list[Line]) -> list[str]:
+    """The title of what an order promulgates, where the order prints it after its own text:
+    《宁波市…办法》已经…审议通过，现予公布."""
+    for line in lines:
+        match = _ORDER_TEXT.match(clean_inline(line.text))
+        if match:
+            return [match["title"]]
+    return []
+
+
+def _check_title(title: str, source: str, line: int) -> None:
+    """A title found in the text is a title: short, no markup, no address (content.py)."""
+    problem = title_problem(title)
+    if problem:
+        raise ContentErrors([ContentError(source, line, f"{problem}: '{title[:40]}…'; the text does not start "
+                                          "with its title (a page's chrome? two documents in one file?). If it is "
+                                          "the title, give it: build.py add --title TITLE FILE")])
+
+
+def _read_history(meta: dict, history: list[Line]) -> cjk.DocNumber | None:
+    """A local regulation's issuer, 公告 number and dates from the lines under its title."""
+    text = "".join(h.text for h in history)
+    number = None
+    adopted = _ADOPTED.search(text)
+    if adopted:
+        meta["issuer"] = f"{adopted['body']}{adopted['rest']}"
+        meta["date"] = cjk.cn_date(adopted["date"])
+    promulgated = _PROMULGATED.search(text)
+    if promulgated:
+        number = cjk.parse_doc_number(promulgated["number"])
+        if promulgated["date"]:
+            meta["published"] = cjk.cn_date(promulgated["date"])
+    in_force = _IN_FORCE.search(text)
+    if in_force:
+        meta["effective"] = cjk.cn_date(in_force["date"])
+    return number
+
+
+def _stated_date(value: str) -> str | None:
+    """2027年03月15日, 2027-03-15, 2027.3.15, 2027/03/15 -> 2027-03-15."""
+    match = re.search(r"(\d{4})\s*[年.\-/]\s*(\d{1,2})\s*[月.\-/]\s*(\d{1,2})", value)
+    if not match:
+        return None
+    year, month, day = (int(g) for g in match.groups())
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
+def _metadata_lines(lines: list[Line], report: Report) -> tuple[dict, list[Line]]:
+    """Metadata a page or a database states apart from the text (索引号：…, 【法宝引证码】…)
+    at the top, before the first sentence: the fields they give, and the lines without them."""
+    stated: dict = {}
+    kept: list[Line] = []
+    for k, line in enumerate(lines):
+        text = line.text.strip()
+        match = METADATA_LINE.match(text) if sum(1 for kept_line in kept if kept_line.text.strip()) < 3 else None
+        if match is None:
+            if cjk.ends_sentence(text) and text.endswith("。"):
+                return stated, kept + lines[k:]
+            kept.append(line)
+            continue
+        report.count("metadata lines read")
+        name = METADATA_LABELS[match["plain"] or match["bracketed"]]
+        value = clean_inline(match["value"])
+        if name in ("date", "published", "effective"):
+            value = _stated_date(value)
+        if name == "doc_number":
+            value = str(cjk.parse_doc_number(value)) if cjk.parse_doc_number(value) else None
+        if name and value and name not in stated:
+            stated[name] = value
+    return stated, kept
 
 
 # --- recipe: a gazette issue -------------------------------------------------------------

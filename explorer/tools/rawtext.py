@@ -92,6 +92,7 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+")
 _BOLD_ONLY = re.compile(r"^\s*<b>(.*?)</b>\s*$")
 _P_TAG = re.compile(r"</?p>")
 _HR = re.compile(r"^\s*(-{3,}|\*{3,}|_{3,})\s*$")
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _MD_BOLD = re.compile(r"\*\*(.+?)\*\*")
 
 
@@ -196,7 +197,8 @@ def clean_inline(text: str) -> str:
     """One run of text made presentable: entities decoded, spaces normalised,
     stray spaces inside Chinese words removed."""
     text = html.unescape(text).replace("\u00a0", " ")
-    text = re.sub(r"[ \t\u3000]+", " ", text).strip()
+    # a run with a full-width space in it separates two items (cjk.remove_stray_spaces)
+    text = re.sub(r"[ \t\u3000]+", lambda m: "\u3000" if "\u3000" in m.group(0) else " ", text).strip(" \u3000")
     return cjk.remove_stray_spaces(text)
 
 
@@ -229,6 +231,11 @@ def read_items(lines: list[Line], report: Report) -> list[_Item]:
         if _HR.match(raw):
             report.count("layout rules dropped")
             continue
+        if _COMMENT.match(raw):   # <!-- INFO END --> of a law collection's Markdown
+            report.count("comments dropped")
+            continue
+        if raw.startswith("\t") and "\t" not in raw.lstrip("\t") and not _after_row(items):
+            raw = raw.lstrip("\t")   # a paragraph indented with a tab, not a table row
         bold = _BOLD_ONLY.match(raw.replace("\t", " "))
         if bold:
             items.append(_Item("bold", line.number, clean_inline(bold.group(1))))
@@ -247,6 +254,11 @@ def read_items(lines: list[Line], report: Report) -> list[_Item]:
             continue
         items.append(_Item("text", line.number, raw))
     return items
+
+
+def _after_row(items: list[_Item]) -> bool:
+    last = next((item for item in reversed(items) if item.kind != "blank"), None)
+    return last is not None and last.kind == "row"
 
 
 def _strip_bold_marks(text: str, report: Report) -> str:
@@ -604,9 +616,15 @@ def _items_in_articles(nodes: list) -> list:
     return out
 
 
+# a line of a list of people or items: 主任：张三　某部部长 (a full-width space apart)
+_LIST_LINE = re.compile(r"^[^。；]{0,40}\u3000[^。；]{1,40}$")
+
+
 def _continues(prev: str, nxt: str) -> bool:
     """True when nxt is the rest of a paragraph that a page break cut after prev."""
     if cjk.ends_sentence(prev) or len(cjk.squeeze(prev)) < 12 or _is_box_title(prev):
+        return False
+    if _LIST_LINE.match(prev) and _LIST_LINE.match(nxt):
         return False
     if cjk.heading_level(nxt) is not None and not nxt[:3].isdigit() or cjk.ARTICLE_RE.match(nxt):
         return False
@@ -621,7 +639,9 @@ _SIGNATORY = re.compile(
 
 
 def _is_signatory(text: str) -> bool:
-    return bool(_SIGNATORY.match(text.strip()))
+    """One body that signs, or several on one line a space apart (a joint document)."""
+    text = text.strip()
+    return bool(_SIGNATORY.match(text)) or (len(text.split()) > 1 and all(_SIGNATORY.match(p) for p in text.split()))
 
 
 def _next_is_date(items: list[_Item], i: int) -> bool:

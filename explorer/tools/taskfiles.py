@@ -55,13 +55,20 @@ def split_agencies(text: str) -> list[str]:
         else:
             current.append(ch)
     names.append("".join(current))
-    out = []
+    out: list[str] = []
     for name in (n.strip() for n in names):
         if not name:
+            continue
+        if out and out[-1].startswith("各") and _UNIT_KIND.match(name):
+            out[-1] += f"、{name}"   # 各区、县级市: one group of local governments
             continue
         match = GROUP_TAIL.match(name)  # 市投资促进局及其他服务业相关行业主管部门
         out.extend([match["agency"], match["group"]] if match else [name])
     return out
+
+
+# the kinds of local government a group names after 各…、: 各区、县级市, 各镇人民政府、街道办事处
+_UNIT_KIND = re.compile(r"^(县级市|县（市）|县|市|区|乡镇|乡|镇|街道|功能区|开发区|园区)(人民)?(政府|管委会|办事处)?$")
 
 
 def _plain(inline) -> str:
@@ -139,12 +146,16 @@ def _balanced_clause(text: str, start: int) -> int:
 # that of agencies listed as responsible the first leads (列第一位者为牵头单位，下同).
 _AND = r"[，,；;]\s*"
 _CLAUSE_FORMS = [
-    re.compile(r"^牵头单位[:：](?P<lead>[^；;]*?)(?:[；;]\s*配合单位[:：](?P<support>.*?))?[。.]?$"),
+    re.compile(r"^牵头单位[:：](?P<lead>[^；;]*?)(?:[；;，,]\s*配合单位[:：](?P<support>.*?))?[。.]?$"),
     re.compile(rf"^(?P<guide>[^，,；;]+?)指导{_AND}(?P<lead>.+?)负责(?:落实|实施)?[。.]?$"),
     re.compile(rf"^(?P<lead>[^，,；;]+?)牵头(?:{_AND}(?P<support>.+?)(?:参与|配合|参加))?[。.]?$"),
     re.compile(r"^(?P<shared>.+?)按职责分工负责[。.]?$"),
     re.compile(r"^(?P<responsible>.+?)负责(?:落实)?[。.]?(?P<rule>\s*列第一位者为牵头单位[，,]?\s*下同[。.]?)?$"),
+    re.compile(r"^(?P<guide>[^，,；;]+?)指导[。.]?$"),   # who guides; who carries it out is stated once
 ]
+# 以下各项任务均由各区（县、市）人民政府负责落实，不再列出: the lead of every clause that follows
+CARRIED_LEAD = re.compile(r"以下(?:各项|所列)?(?:任务|工作|事项)?(?:均|全部|统一)?由(?P<lead>[^，,。；;]+?)"
+                          r"(?:负责)?(?:落实|实施|推进|承担)[，,]?\s*(?:以下)?不再(?:一一|单独|逐项)?列出")
 
 
 @dataclass
@@ -157,8 +168,9 @@ class Clause:
     sets_first_leads: bool = False  # the clause states the rule for the rest of the document
 
 
-def read_clause(inner: str, first_leads: bool) -> Clause | None:
-    """The roles a bracketed clause gives, or None when it is not a responsibility clause."""
+def read_clause(inner: str, first_leads: bool, carried: list[str] = ()) -> Clause | None:
+    """The roles a bracketed clause gives, or None when it is not a responsibility clause;
+    carried: the lead the document states once for every clause that names none."""
     inner = inner.strip()
     for form in _CLAUSE_FORMS:
         match = form.match(inner)
@@ -175,14 +187,14 @@ def read_clause(inner: str, first_leads: bool) -> Clause | None:
             if rule:
                 return Clause(0, 0, names[:1], names[1:], sets_first_leads=bool(roles.get("rule")))
             return Clause(0, 0, names)
-        clause = Clause(0, 0, split_agencies(roles.get("lead", "")), split_agencies(roles.get("support", "")),
-                        split_agencies(roles.get("guide", "")))
+        clause = Clause(0, 0, split_agencies(roles.get("lead", "")) or list(carried),
+                        split_agencies(roles.get("support", "")), split_agencies(roles.get("guide", "")))
         if clause.lead or clause.guide:
             return clause
     return None
 
 
-def find_clauses(text: str, first_leads: bool) -> list[Clause]:
+def find_clauses(text: str, first_leads: bool, carried: list[str] = ()) -> list[Clause]:
     """The responsibility clauses in a line, in order."""
     found = []
     position = 0
@@ -191,7 +203,7 @@ def find_clauses(text: str, first_leads: bool) -> list[Clause]:
         if start < 0:
             return found
         end = _balanced_clause(text, start)
-        clause = read_clause(text[start + 1:end - 1], first_leads)
+        clause = read_clause(text[start + 1:end - 1], first_leads, carried)
         if clause is not None:
             clause.start, clause.end = start, end
             first_leads = first_leads or clause.sets_first_leads
@@ -205,6 +217,7 @@ def clause_tasks(markdown: str) -> list[TaskRow]:
     rows: list[TaskRow] = []
     chapter = section = None
     first_leads = False
+    carried: list[str] = []
     for n, line in enumerate(markdown.split("\n"), start=1):
         text = unescape(line.strip())
         heading = re.sub(r"^#+\s*", "", text)
@@ -216,8 +229,11 @@ def clause_tasks(markdown: str) -> list[TaskRow]:
         if cjk.heading_level(text) == 3:
             # the section's name is its lead sentence: （四）持续优化贸易金融服务
             section = text.split("。", 1)[0]
+        rule = CARRIED_LEAD.search(text)
+        if rule:
+            carried = split_agencies(rule["lead"])
         position = 0
-        for clause in find_clauses(text, first_leads):
+        for clause in find_clauses(text, first_leads, carried):
             first_leads = first_leads or clause.sets_first_leads
             body = text[position:clause.start].lstrip("，,；; ")
             position = clause.end
