@@ -50,7 +50,8 @@ check: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	$(PY) build.py serve
 
-# Add raw texts: make add FILES="a.txt b.txt" (copies, registers, imports, proposes entries).
+# Add documents: make add FILES="notice.pdf page.html plan.docx" or FILES=a-folder/
+# (reads each in its form, keeps the original, registers, imports, proposes entries).
 add: $(VENV)/.runtime
 	$(PY) build.py add $(FILES)
 

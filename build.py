@@ -3,7 +3,7 @@
 
   python build.py build [--out site] [--no-strict] [--timings]
   python build.py import content/sources/FILE.txt [--out content/documents]
-  python build.py add PATH...
+  python build.py add [--title TITLE] PATH...
   python build.py check
   python build.py tasks | lineage
   python build.py serve [--port 8000]
@@ -131,8 +131,10 @@ def main(argv=None) -> int:
     p.add_argument("source")
     p.add_argument("--out", default=str(ROOT / "content" / "documents"))
     p.set_defaults(run=commands_of_tools("import_source"))
-    p = commands.add_parser("add", help="add raw texts: copy, register, import and propose registry entries")
+    p = commands.add_parser("add", help="add documents (text, PDF, .docx, web pages): read, register, import "
+                                         "and propose registry entries")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--title", help="the document's title, where its text does not start with it")
     p.set_defaults(run=commands_of_tools("add"))
     commands.add_parser("check", help="load and cross-check content without writing").set_defaults(run=check)
     commands.add_parser("tasks", help="write data/tasks/*.yaml from the documents").set_defaults(

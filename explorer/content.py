@@ -7,7 +7,7 @@ from pathlib import Path
 
 from . import cjk, validity
 from .errors import ContentError, ContentErrors, did_you_mean, display_path
-from .model import DOCUMENT_ROLES, Document, DocType, Site, SourceText
+from .model import DOCUMENT_ROLES, Document, DocType, OriginalFile, Site, SourceText
 from .schema import Field, check_fields, checked_entries, parse_date
 from .sourcefiles import check_file, check_tree, list_files, read_text
 from .yamllines import load_list, load_with_lines
@@ -27,6 +27,8 @@ FIELDS: dict[str, Field] = {   # in the order the importer writes them
     "published": Field(str),
     "type": Field(str, required=True),
     "masthead": Field(str),
+    "topic": Field(str),           # 主题分类, as the gov.cn policy library states it
+    "index_number": Field(str),    # 索引号
     "normative_code": Field(str),
     "gazette": Field(str),
     "gazette_page": Field(int),
@@ -38,7 +40,21 @@ FIELDS: dict[str, Field] = {   # in the order the importer writes them
     "effective": Field(str),       # 施行日期, YYYY-MM-DD
     "valid_until": Field(str),     # 有效期至, YYYY-MM-DD
     **{kind: Field(list, items=str) for kind in validity.RELATION_KINDS},   # document numbers or 《titles》
+    "title_checked": Field(bool),  # a person confirmed a title the build would question (too long, <, http)
 }
+MAX_TITLE = 80   # characters: a longer title is most often a page or a paragraph read as one
+
+
+def title_problem(title: str) -> str | None:
+    """Why a title is most likely not a document's title (a page or a paragraph read as
+    one): too long, markup, an address. The build and the importer ask alike."""
+    if re.search(r"<[a-zA-Z/!][^>]*>|&[a-z]+;", title):
+        return "title holds markup (an HTML tag or entity)"
+    if re.search(r"https?://|www\.", title):
+        return "title holds a web address"
+    if len(title) > MAX_TITLE:
+        return f"title is {len(title):,} characters long (over {MAX_TITLE})"
+    return None
 
 
 def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
@@ -75,6 +91,10 @@ def parse_document(path: Path, root: Path) -> Document:
                                    f"id '{meta['id']}' must be lower-case ASCII letters, digits and '-'"))
     elif path.stem != meta["id"]:
         errors.append(ContentError(shown, lines.get("id"), f"id '{meta['id']}' does not match the file name '{path.name}'"))
+    questioned = None if meta.get("title_checked") else title_problem(meta["title"].strip())
+    if questioned:
+        errors.append(ContentError(shown, lines.get("title"), f"{questioned}; if it is the title as written, "
+                                   "add 'title_checked: true' to the front matter"))
     number = None
     if meta.get("doc_number"):
         number = cjk.parse_doc_number(meta["doc_number"])
@@ -99,6 +119,7 @@ def parse_document(path: Path, root: Path) -> Document:
         id=meta["id"], title=meta["title"].strip(), type=meta["type"], source=meta["source"],
         path=path, body=body, body_line=body_line, doc_number=number, issuer=meta.get("issuer"),
         date=date, published=published, masthead=meta.get("masthead"),
+        topic=meta.get("topic"), index_number=meta.get("index_number"),
         normative_code=meta.get("normative_code"), gazette=meta.get("gazette"),
         gazette_page=meta.get("gazette_page"),
         source_lines=tuple(source_lines) if source_lines else None,
@@ -126,7 +147,9 @@ def _relations(meta, shown: str, errors: list[ContentError]) -> list[validity.Re
 
 # --- the whole site ----------------------------------------------------------------------
 
-SOURCE_FIELDS = {"file": Field(str, required=True), "id": Field(str), "about": Field(str)}
+SOURCE_FIELDS = {"file": Field(str, required=True), "id": Field(str), "about": Field(str),
+                 "title": Field(str),      # the title of its document, where the text does not start with it
+                 "original": Field(str)}   # the file the text was read from (PDF, .docx, a web page)
 INPUT_FOLDERS = ("content", "data")       # a project's own; templates/ and static/ are the theme's
 THEME_FOLDERS = ("templates", "static")
 
@@ -235,7 +258,19 @@ def _load_sources(path: Path, root: Path, errors: list[ContentError]) -> dict[st
         problem = check_file(source_path, root)
         if problem:   # reported once here; documents citing the source are not blamed too
             errors.append(problem)
-        sources[file] = SourceText(file, source_path)
+        original = entry.get("original")
+        if original is not None:
+            if not SOURCE_NAME_RE.fullmatch(original) or original == file:
+                errors.append(ContentError(shown, entry.key_lines.get("original", line), f"original '{original}' must "
+                                           "be a plain file name in content/sources/, other than the text's"))
+                original = None
+            else:
+                problem = check_file(root / "content" / "sources" / original, root)
+                if problem:
+                    errors.append(ContentError(shown, entry.key_lines.get("original", line),
+                                               f"original '{original}': {problem.message}"))
+                    original = None
+        sources[file] = SourceText(file, source_path, OriginalFile(original) if original else None)
     return sources
 
 

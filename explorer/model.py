@@ -26,9 +26,21 @@ class DocType:
 
 
 @dataclass
+class OriginalFile:
+    """The file a source text was read from, published beside it for a reader to check."""
+    file: str
+
+    @property
+    def form(self) -> str:
+        return {"pdf": "PDF", "docx": "Word", "html": "网页", "htm": "网页", "mhtml": "网页", "mht": "网页",
+                "txt": "文本", "md": "Markdown"}.get(self.file.rsplit(".", 1)[-1].lower(), "原件")
+
+
+@dataclass
 class SourceText:
     file: str          # name in content/sources/
     path: Path
+    original: OriginalFile | None = None   # the file it was read from (a PDF, a .docx, a page)
 
 
 @dataclass
@@ -52,6 +64,8 @@ class Document:
     date: dt.date | None = None     # 成文日期
     published: dt.date | None = None  # 印发 / 发布日期
     masthead: str | None = None
+    topic: str | None = None        # 主题分类
+    index_number: str | None = None  # 索引号
     normative_code: str | None = None
     gazette: str | None = None
     gazette_page: int | None = None

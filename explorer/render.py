@@ -13,7 +13,7 @@ Page templates add:
   search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
   404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
   index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
-  documents.html  documents [Document] (the first LIST_PAGE), total, page_size, sources [(SourceText, title, n)]; facets with counts: types [(DocType, n)], issuers [(name, n)] (joint
+  documents.html  documents [Document] (the first LIST_PAGE), total, page_size, sources [(SourceText, title, n)]; facets with counts: types [(DocType, n)], topics [(主题分类, n)], issuers [(name, n)] (joint
                   issuers split), years [(year, n)], statuses [(code, name, n)]; as_of; issuers_of(doc)
   documents_year.html  documents [Document] of one year, year, years [(year, n)], issuers_of(doc)
   document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
@@ -194,6 +194,7 @@ def page_specs(site: Site) -> list[PageSpec]:
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
          collections=list(site.collections.values()), kinds=list(search_kinds.values()))
     issuers = Counter(name for d in documents for name in issuers_of(d))
+    topics = Counter(d.topic for d in documents if d.topic)
     years = Counter(d.sort_date.year for d in documents if d.sort_date)
     carried = Counter(d.source for d in documents)
     # a source is named after the issue it holds, else its first document
@@ -205,6 +206,7 @@ def page_specs(site: Site) -> list[PageSpec]:
          documents=documents[:LIST_PAGE], total=len(documents), page_size=LIST_PAGE,
          types=[(t, counts[t.name]) for t in site.types.values() if counts[t.name]],
          issuers=sorted(issuers.items(), key=lambda pair: (-pair[1], pair[0])),
+         topics=sorted(topics.items(), key=lambda pair: (-pair[1], pair[0])),
          years=sorted(years.items(), reverse=True), statuses=_status_counts(documents), as_of=site.as_of,
          issuers_of=issuers_of, sources=[(s, title_of_source.get(s.file, ""), carried[s.file]) for s in site.sources.values()])
     by_year: dict[int, list[Document]] = {}
@@ -235,12 +237,12 @@ def document_list_rows(documents: list[Document]) -> list[list]:
                      str(number.year or "") if number else "", str(number.number) if number else "",
                      doc.sort_date.isoformat() if doc.sort_date else "", doc.type, doc.issuer or "",
                      "|".join(issuers_of(doc)), doc.status.code if doc.status else "",
-                     doc.status.name if doc.status else ""])
+                     doc.status.name if doc.status else "", doc.topic or ""])
     return rows
 
 
 LIST_ROW = ("url", "title", "number", "number_year", "number_seq", "date", "type", "issuer", "issuers",
-            "status", "status_name")
+            "status", "status_name", "topic")
 _JOINT = re.compile(r"[、，,；;\s]+")
 
 
@@ -263,7 +265,8 @@ DATA_FILES = [
     (urls.DOCUMENTS_JSON, "文件", "JSON：每篇文件一条", [
         ("id", "文件编号（网址中的名称）"), ("title", "标题"), ("doc_number", "发文字号（统一为〔〕）"),
         ("doc_number_parts", "发文字号的代字、年份、序号"), ("issuer", "发文机关"), ("date", "日期（成文日期，无则发布日期）"),
-        ("written", "成文日期"), ("published", "发布日期"), ("type", "文种"), ("gazette", "刊载的公报"),
+        ("written", "成文日期"), ("published", "发布日期"), ("type", "文种"), ("topic", "主题分类"),
+        ("index_number", "索引号"), ("gazette", "刊载的公报"),
         ("effective", "施行日期"), ("valid_until", "有效期至"),
         ("status", "时效性：code、name、as_of（截至日期）、repealed_by（废止它的文件）"),
         ("relations", "废止、修改、印发、依据的文件：kind、text、number、title、document（库内文件的编号）"),
@@ -480,6 +483,8 @@ def document_record(doc: Document) -> dict:
         "written": doc.date.isoformat() if doc.date else None,
         "published": doc.published.isoformat() if doc.published else None,
         "type": doc.type,
+        "topic": doc.topic,
+        "index_number": doc.index_number,
         "gazette": doc.gazette,
         "effective": doc.effective.isoformat() if doc.effective else None,
         "valid_until": doc.valid_until.isoformat() if doc.valid_until else None,

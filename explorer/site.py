@@ -283,6 +283,9 @@ def _copy_files(site: Site, folder: Path) -> None:
     (folder / "sources").mkdir()
     for source in sorted(site.sources.values(), key=lambda s: s.file):
         (folder / "sources" / source.file).write_bytes(read_bytes(source.path, site.root))
+        if source.original:
+            original = source.path.with_name(source.original.file)
+            (folder / "sources" / source.original.file).write_bytes(read_bytes(original, site.root))
 
 
 def _write_data(site: Site, specs: list, folder: Path) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from .errors import ContentError, ContentErrors
-from .model import Agency, Collection, Document, SourceText, Task
+from .model import Agency, Collection, Document, OriginalFile, SourceText, Task
 
 HOME = "index.html"
 DOCUMENTS = "documents.html"
@@ -28,7 +28,7 @@ def url_for(target) -> str:
     """Site-root-relative URL of a model object."""
     if isinstance(target, Document):
         return f"documents/{target.id}.html"
-    if isinstance(target, SourceText):
+    if isinstance(target, (SourceText, OriginalFile)):
         return f"sources/{target.file}"
     if isinstance(target, Task):
         return f"tasks/{target.collection}/{target.number}.html"

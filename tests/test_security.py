@@ -27,7 +27,8 @@ def hostile_site(tmp_path_factory):
     shutil.copytree(ROOT / "tests" / "fixtures" / "small", project)
     doc = project / "content" / "documents" / "yzf-2021-90.md"
     text = doc.read_text(encoding="utf-8")
-    text = text.replace("title: 宁波市人民政府关于示例事项的通知", f"title: '{PAYLOADS['title']}'")
+    # a person confirmed it: the build questions a title with markup in it, and shows it as text
+    text = text.replace("title: 宁波市人民政府关于示例事项的通知", f"title: '{PAYLOADS['title']}'\ntitle_checked: true")
     doc.write_text(text + "\n" + PAYLOADS["body"] + "\n", encoding="utf-8")
     tasks = project / "data" / "tasks" / "sample-tasks.yaml"
     tasks.write_text(tasks.read_text(encoding="utf-8").replace("text: 任务一。", f"text: '{PAYLOADS['task']}'"),

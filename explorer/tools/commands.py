@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import site as pipeline
-from ..errors import ContentErrors
+from ..errors import ContentError, ContentErrors
 from .add import add as add_texts
 from .importer import Catalogue, import_source as run_import, write_drafts
 from .lineage import lineage_yaml, reviewed_lineage
@@ -24,15 +24,21 @@ def import_source(args, root: Path) -> int:
 
 
 def add(args, root: Path) -> int:
-    """Bring raw texts into the project: copy, register, import, propose registry entries."""
-    report = add_texts([Path(p) for p in args.paths], root)
-    print(f"added {len(args.paths)} text(s)")
+    """Bring documents into the project: read, register, import, propose registry entries;
+    the project must still build, else nothing of the add is kept."""
+    if args.title and len(args.paths) != 1:
+        raise ContentErrors([ContentError("build.py add", None, "--title names the title of one file; add it alone")])
+    paths = [f for p in map(Path, args.paths) for f in (_files_in(p) if p.is_dir() else [p])]
+    report = add_texts(paths, root, title=args.title)
+    print(f"added {len(paths)} file(s)")
     print("\n".join(report.lines()))
-    problems = pipeline.resolve(pipeline.load(root))
-    if problems:
-        raise ContentErrors(problems)
     print("the project builds: run `make site`")
     return 0
+
+
+def _files_in(folder: Path) -> list[Path]:
+    """The documents in a folder a maintainer gathered: its files, hidden ones left out."""
+    return sorted(p for p in folder.iterdir() if p.is_file() and not p.name.startswith("."))
 
 
 def tasks(args, root: Path) -> int:

@@ -102,6 +102,7 @@ function numberQuery(text) {
     if (want.issuer && !row.dataset.issuers.split("|").includes(want.issuer)) return false;
     if (want.year && row.dataset.year !== want.year) return false;
     if (want.status && row.dataset.status !== want.status) return false;
+    if (want.topic && row.dataset.topic !== want.topic) return false;
     if (!want.q) return true;
     const number = numberOf(want.q);
     return (number !== null && matchesNumber(row, number)) ||
@@ -122,6 +123,7 @@ function numberQuery(text) {
         year: value("date").slice(0, 4), date: value("date"), title: value("title"), number: value("number") });
       if (value("number")) Object.assign(row.dataset, { numberYear: value("number_year"), numberSeq: value("number_seq") });
       if (value("status")) row.dataset.status = value("status");
+      if (value("topic")) row.dataset.topic = value("topic");
       const cell = (label, ...content) => {
         const td = document.createElement("td");
         td.dataset.label = label;
