@@ -95,3 +95,41 @@ def test_metadata_lines_at_the_top_are_metadata_not_body(tmp_path):
         "title": "宁波市商务局关于示例工作的通知", "doc_number": "甬商务〔2027〕5号", "issuer": "宁波市商务局",
         "date": "2027-03-02", "published": "2027-03-06", "topic": "商贸、海关、旅游", "index_number": "11330200/2027-00001"}
     assert "索引号" not in body and "主题分类" not in body
+
+
+FORMS = ROOT / "tests" / "fixtures" / "forms"
+
+
+def test_a_page_that_declares_another_charset_than_it_is_reads_as_it_is():
+    page = (FORMS / "01-gov-page-metadata.html").read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="gb2312"')
+    extracted = read_document(page.encode("utf-8"), "page.html")
+    assert extracted.encoding == "UTF-8 (declared gb2312)"
+    assert "标题：宁波市人民政府办公厅关于推进社区嵌入式服务设施建设的通知" in extracted.text
+
+
+def test_a_page_saved_as_one_file_is_read_from_its_html_part():
+    import base64
+    from email.mime.multipart import MIMEMultipart
+    from email.mime.base import MIMEBase
+    page = (FORMS / "02-word-export-gb2312.htm").read_bytes()
+    message = MIMEMultipart("related")
+    part = MIMEBase("text", "html", charset="gb2312")
+    part.set_payload(base64.encodebytes(page).decode("ascii"))
+    part["Content-Transfer-Encoding"] = "base64"
+    message.attach(part)
+    extracted = read_document(message.as_bytes(), "page.mhtml")
+    assert (extracted.form, extracted.encoding) == ("网页 (MHTML)", "gb2312 (MHTML)")
+    assert "## 宁波市商务局文件\n## 甬商务〔2027〕18号\n" in extracted.text
+
+
+@pytest.mark.parametrize("data, encoding", [
+    ("宁波市商务局关于示例的通知\n\n正文。\n".encode("utf-8-sig"), "UTF-8 with BOM"),
+    ("宁波市商务局关于示例的通知\n\n正文。\n".encode("utf-16-le"), "UTF-16LE (no BOM)"),
+    ("宁波市商务局关于示例的通知\n\n各区县（市）商务局：现将有关事项通知如下，请遵照执行。\n".encode("gb18030"), "GB18030"),
+    ("寧波市商務局關於辦理示例事項的通知\n\n各區縣（市）商務局：現將有關事項通知如下，請遵照執行。\n".encode("big5"), "Big5"),
+])
+def test_a_text_is_read_in_the_encoding_it_was_saved_in(data, encoding):
+    extracted = read_document(data, "a.txt")
+    assert extracted.encoding == encoding
+    assert extracted.text.startswith(("宁波市商务局关于", "寧波市商務局關於"))
+    assert extracted.original   # the file itself is kept beside the text read from it

@@ -22,7 +22,7 @@ from ..errors import ContentError, ContentErrors, display_path
 from ..sourcefiles import Line, read_lines, read_text
 from ..yamllines import load_yaml
 from . import ids
-from .forms.shared import METADATA_LABELS, METADATA_LINE
+from .forms.shared import METADATA_LABELS, METADATA_LINE, metadata_label
 from .rawtext import (Box, Heading, ListBlock, Label, NodeBuilder, Paragraph, Report,
                       Signature, SourceProblem, Table, clean_inline, p_segments)
 
@@ -361,7 +361,7 @@ def _metadata_lines(lines: list[Line], report: Report) -> tuple[dict, list[Line]
             kept.append(line)
             continue
         report.count("metadata lines read")
-        name = METADATA_LABELS[match["plain"] or match["bracketed"]]
+        name = METADATA_LABELS[metadata_label(match)]
         value = clean_inline(match["value"])
         if name in ("date", "published", "effective"):
             value = _stated_date(value)

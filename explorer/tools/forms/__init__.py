@@ -50,7 +50,7 @@ def read_document(data: bytes, name: str) -> Extracted:
         if data.startswith(magic):
             raise FormProblem(f"a {kind} image (a scan?): there is no text to read; add its text or a PDF "
                               "with a text layer")
-    if re.match(rb"\s*MIME-Version:", head, re.I) and b"multipart/related" in data[:4096]:
+    if re.search(rb"^MIME-Version:", data[:4096], re.I | re.M) and b"multipart/related" in data[:4096]:
         return html.read_mhtml(data)
     decoded, encoding = text.decode(data)
     if html.looks_like_html(decoded, name):

@@ -10,7 +10,7 @@ from __future__ import annotations
 import email
 import re
 
-from .shared import METADATA_LINE, METADATA_LABELS, Extracted, FormProblem, normalise, table_lines
+from .shared import LABEL_PATTERN, METADATA_LABELS, METADATA_LINE, Extracted, FormProblem, metadata_label, normalise, table_lines
 from .text import NAMES, decode
 
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.I)
@@ -37,25 +37,28 @@ def looks_like_html(text: str, name: str) -> bool:
     return name.lower().endswith((".htm", ".html", ".xhtml", ".shtml")) or bool(_HTML_START.match(text[:2000]))
 
 
-def _declared_decode(data: bytes) -> tuple[str, str] | None:
-    """The page decoded in the charset its <meta> declares (GB2312 and GBK as GB18030)."""
+_READ_FOR_SURE = (NAMES["utf-8"], NAMES["utf-8-sig"], NAMES["utf-16"], NAMES["utf-32"])
+
+
+def _with_declared(data: bytes, decoded: str, encoding: str) -> tuple[str, str]:
+    """The page in the charset its <meta> declares (GB2312 and GBK read as GB18030),
+    unless a BOM or valid UTF-8 already told: pages often declare what they are not."""
     match = _CHARSET.search(data[:4096])
     if not match:
-        return None
+        return decoded, encoding
     declared = match.group(1).decode("ascii").lower()
+    if encoding in _READ_FOR_SURE:
+        return decoded, f"{encoding} (declared {declared})"
     codec = "gb18030" if declared in ("gb2312", "gbk", "gb18030", "x-gbk") else declared
     try:
         return data.decode(codec), f"{NAMES.get(codec, codec)} (declared {declared})"
     except (LookupError, UnicodeDecodeError):
-        return None
+        return decoded, f"{encoding} (declared {declared}, which it is not)"
 
 
 def read(data: bytes, decoded: str, encoding: str) -> Extracted:
     from lxml import html as lxml_html
-    if encoding != NAMES["utf-8"] or "charset" in decoded[:4096].lower():
-        declared = _declared_decode(data)
-        if declared and encoding not in (NAMES["utf-8-sig"], NAMES["utf-16"]):
-            decoded, encoding = declared
+    decoded, encoding = _with_declared(data, decoded, encoding)
     decoded = re.sub(r"^\s*<\?xml[^>]*>", "", decoded)   # lxml takes no declaration in a str
     decoded = re.sub(r"<!\[(end)?if[^\]]*\]>", "", decoded)   # Word's conditional markup
     try:
@@ -133,7 +136,7 @@ def _leaf_texts(el) -> list[str]:
     return out
 
 
-_LABEL_ONLY = re.compile(rf"^({'|'.join(METADATA_LABELS)})\s*[:：]?$")
+_LABEL_ONLY = re.compile(rf"^({LABEL_PATTERN})\s*[:：]?$")
 
 
 def _metadata(root) -> dict[str, str]:
@@ -141,7 +144,7 @@ def _metadata(root) -> dict[str, str]:
     best = None
     for el in root.iter("table", "ul", "dl", "div"):
         text = _space(el.text_content())
-        found = {label for label in METADATA_LABELS if label in text}
+        found = {label for label in METADATA_LABELS if label in re.sub(r"[ \u3000]", "", text)}
         if len(found) >= 3 and len(text) < 1200 and (best is None or len(text) < len(_space(best.text_content()))):
             best = el
     if best is None:
@@ -153,11 +156,11 @@ def _metadata(root) -> dict[str, str]:
         only = _LABEL_ONLY.match(texts[k])
         line = METADATA_LINE.match(texts[k])
         if only and k + 1 < len(texts) and not _LABEL_ONLY.match(texts[k + 1]):
-            pairs.setdefault(only.group(1), texts[k + 1])
+            pairs.setdefault(re.sub(r"[ \u3000]", "", only.group(1)), texts[k + 1])
             k += 2
             continue
         if line and line["value"]:
-            pairs.setdefault(line["plain"] or line["bracketed"], line["value"])
+            pairs.setdefault(metadata_label(line), line["value"])
         k += 1
     if len(pairs) >= 3:
         best.drop_tree()

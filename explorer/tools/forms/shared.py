@@ -37,9 +37,15 @@ METADATA_LABELS = {
     "信息来源": None, "来源": None, "公开方式": None, "组配分类": None, "体裁分类": None, "主题词": None,
     "公文种类": None, "信息分类": None, "发布时间": "published",
 }
-_LABEL = "|".join(sorted(METADATA_LABELS, key=len, reverse=True))
+# labels are spaced out to align in print: 标　　题
+LABEL_PATTERN = "|".join("[ \u3000]*".join(label) for label in sorted(METADATA_LABELS, key=len, reverse=True))
 # 索引号：… (a gov.cn table, flattened) or 【法宝引证码】… (a law database's header)
-METADATA_LINE = re.compile(rf"^\s*(?:【(?P<bracketed>{_LABEL})】|(?P<plain>{_LABEL})\s*[:：])\s*(?P<value>.*?)\s*$")
+METADATA_LINE = re.compile(rf"^\s*(?:【(?P<bracketed>{LABEL_PATTERN})】|(?P<plain>{LABEL_PATTERN})\s*[:：])\s*(?P<value>.*?)\s*$")
+
+
+def metadata_label(match: re.Match) -> str:
+    """The label of a METADATA_LINE match, its alignment spaces gone."""
+    return re.sub(r"[ \u3000]", "", match["plain"] or match["bracketed"])
 
 def normalise(text: str) -> str:
     """One text as the importer wants it whatever its form: LF line ends, and as it reads
