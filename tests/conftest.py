@@ -43,6 +43,12 @@ def copy_project(dest: Path, content_from: Path = ROOT) -> Path:
     return dest
 
 
+def content_tree(project: Path) -> dict[str, bytes]:
+    """Every file of a project's content/ and data/, by path: what an edit may change."""
+    return {p.relative_to(project).as_posix(): p.read_bytes()
+            for folder in ("content", "data") for p in sorted((project / folder).rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="session")
 def browser():
     playwright_api = pytest.importorskip("playwright.sync_api")

@@ -122,6 +122,29 @@ WORD_JOINT = [
     ("right", "2027年5月6日"),
 ]
 
+# Written as .docx by make_docx, then turned into 13-libreoffice-export.pdf (committed) by
+# LibreOffice, another producer than reportlab: real embedded fonts, justified lines,
+# Word's numbering in a hanging indent, room set between Chinese characters and digits.
+EXPORTED_PLAN = [
+    ("masthead", "宁波市商务局文件"),
+    ("number", "甬商务〔2027〕46号"),
+    ("title", "宁波市商务局关于印发2027年宁波市促进会展业"),
+    ("title", "发展工作要点的通知"),
+    ("flush", "各区（县、市）商务主管部门，有关会展企业："),
+    ("para", "为进一步做大做强会展经济，发挥会展业对稳外贸、扩内需的带动作用，我局制定了2027年宁波市促进会展业发展工作要点，现印发给你们，请结合实际认真抓好落实。各地要把会展业发展摆在突出位置，细化工作举措，每季度末向市商务局报送工作进展情况。"),
+    ("numbered1", "培育品牌展会"),
+    ("numbered2", "提升重点展会能级。支持中国（宁波）国际消费品博览会、中国国际日用消费品博览会等重点展会扩大规模、提升国际化水平，力争全年境外采购商数量增长百分之十五以上。（牵头单位：市商务局，配合单位：市贸促会、市财政局）"),
+    ("numbered2", "引进专业展会项目。围绕我市重点产业链，引进一批国内外知名专业展会，对首次落户我市的展会项目按规定给予扶持。（牵头单位：市商务局；配合单位：各区、县级市）"),
+    ("numbered1", "优化会展服务"),
+    ("numbered2", "完善场馆配套设施。推进国际会议展览中心改造提升，完善周边交通、餐饮、住宿等配套服务，提高场馆使用效率和服务水平。（牵头单位：宁波国际会议展览中心，配合单位：市交通局）"),
+    ("table", [
+        ["季度", "重点展会", "责任单位"],
+        ["第二季度", "中国（宁波）国际消费品博览会", "市商务局"],
+        ["第三季度", "中国国际日用消费品博览会", "市贸促会"],
+    ]),
+    ("right", "宁波市商务局\n2027年3月30日"),
+]
+
 PDFS = {"08-red-header-notice.pdf": RED_HEADER_NOTICE, "09-pdf-with-table.pdf": TABLE_NOTICE,
         "10-regulation-chapters.pdf": REGULATION}
 DOCXS = {"11-word-notice.docx": WORD_NOTICE, "12-word-joint-notice.docx": WORD_JOINT}

@@ -49,3 +49,23 @@ def page_text(path: Path, only_class: str | None = None) -> str:
 
 def documents(site: Path) -> list[dict]:
     return json.loads((site / "data" / "documents.json").read_text(encoding="utf-8"))
+
+
+WINDOW = 12   # characters: a window of a source's line found on its page is text kept
+
+
+def windows_of(lines: list[str]) -> list[str]:
+    """The 12-character windows of the Chinese runs of each line (windows across lines
+    are not asked for: a masthead, a number and a title are shown apart from the body)."""
+    from explorer.cjk import squeeze
+    return [run[i:i + WINDOW] for line in lines for run in CJK_RUN.findall(squeeze(line))
+            for i in range(len(run) - WINDOW + 1)]
+
+
+def missing_windows(page: Path, lines: list[str]) -> tuple[list[str], int]:
+    """The windows of lines not on page, and how many windows there were."""
+    from explorer.cjk import squeeze
+    text = squeeze(page_text(page))
+    grams = {text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1)}
+    windows = windows_of(lines)
+    return [w for w in windows if w not in grams], len(windows)

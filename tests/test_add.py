@@ -7,35 +7,27 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 import yaml
 
-from explorer import cjk
 
-from .conftest import ROOT, copy_project
-from .sitetext import CJK_RUN, page_text
+from .conftest import ROOT, content_tree, copy_project
+from .sitetext import missing_windows
 
 FIXTURES = ROOT / "tests" / "fixtures" / "import"
 EXPECTED = yaml.safe_load((FIXTURES / "expected.yaml").read_text(encoding="utf-8"))
 TEXTS = sorted(FIXTURES.glob("*.txt"))
-WINDOW = 12
-
-
-def _tree(project: Path) -> dict[str, bytes]:
-    return {p.relative_to(project).as_posix(): p.read_bytes()
-            for folder in ("content", "data") for p in sorted((project / folder).rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
 def added(tmp_path_factory):
     project = copy_project(tmp_path_factory.mktemp("add") / "project")
-    before = _tree(project)
+    before = content_tree(project)
     run = [sys.executable, "build.py"]
     first = subprocess.run(run + ["add", *map(str, TEXTS)], cwd=project, capture_output=True, text=True)
     assert first.returncode == 0, first.stdout + first.stderr
-    after = _tree(project)
+    after = content_tree(project)
     again = subprocess.run(run + ["add", *map(str, TEXTS)], cwd=project, capture_output=True, text=True)
     build = subprocess.run(run + ["build"], cwd=project, capture_output=True, text=True)
     assert build.returncode == 0, build.stderr
@@ -60,7 +52,7 @@ def test_add_changes_only_what_it_reports_and_a_second_add_changes_nothing(added
     seed_documents = {k for k in added["before"] if k.startswith("content/documents/")}
     assert not seed_documents & set(changed), "the seed documents are untouched"
     assert "nothing to do: already added" in added["again"].stdout, added["again"].stdout
-    assert _tree(added["project"]) == added["after"]
+    assert content_tree(added["project"]) == added["after"]
     assert "to review:" in added["first"].stdout and "the project builds" in added["first"].stdout
 
 
@@ -99,15 +91,9 @@ def test_responsibility_clauses_become_tasks_with_their_roles(added, name):
 def test_each_source_is_on_its_page(added, name):
     expected = EXPECTED[name]
     page = added["site"] / "documents" / f"{expected['id']}.html"
-    text = cjk.squeeze(page_text(page))
-    grams = {text[i:i + WINDOW] for i in range(len(text) - WINDOW + 1)}
-    # the windows of each line of the source (the masthead, number and title are shown
-    # apart from the body, so windows across their lines are not asked for)
     lines = (FIXTURES / name).read_text(encoding="utf-8-sig").replace("&nbsp;", "").splitlines()
-    windows = [run[i:i + WINDOW] for line in lines for run in CJK_RUN.findall(cjk.squeeze(line))
-               for i in range(len(run) - WINDOW + 1)]
-    missing = [w for w in windows if w not in grams]
-    assert windows and len(missing) / len(windows) <= 0.005, missing[:5]
+    missing, windows = missing_windows(page, lines)
+    assert windows and len(missing) / windows <= 0.005, missing[:5]
     for heading in expected.get("headings", []):
         assert f">{heading}<" in page.read_text(encoding="utf-8").replace('<a class="permalink"', "<"), heading
 

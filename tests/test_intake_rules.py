@@ -71,10 +71,13 @@ def test_guide_only_clauses_take_the_lead_the_document_states_once():
 
 
 @pytest.mark.parametrize("spelling", ["市商\ufeff务局", "市商\u200b务局", "市商\u0301务局", "市商务局\u00ad"])
-def test_invisible_characters_do_not_make_another_agency(spelling):
+def test_invisible_characters_do_not_make_another_agency(tmp_path, spelling):
     assert cjk.name_key(spelling) == cjk.name_key("市商务局")
-    extracted = read_document(f"宁波市商务局关于示例的通知\n\n（牵头单位：{spelling}）\n".encode(), "a.txt")
-    assert "市商务局" in extracted.text and spelling not in extracted.text.replace("市商务局", "")
+    _, body = _imported(tmp_path, f"宁波市商务局关于示例的通知\n\n甬商务〔2027〕2号\n\n"
+                                  f"一、做好示例工作。（牵头单位：{spelling}）\n")
+    assert [t.lead for t in clause_tasks(body)] == [["市商务局"]]
+    gb = read_document(f"宁波市商务局关于示例的通知\n（牵头单位：{spelling}）\n".encode("gb18030", "ignore"), "a.txt")
+    assert "（牵头单位：市商务局）" in gb.text
 
 
 def test_an_order_over_two_lines_gives_number_and_issuer_and_its_title_from_the_text(tmp_path):
@@ -132,4 +135,17 @@ def test_a_text_is_read_in_the_encoding_it_was_saved_in(data, encoding):
     extracted = read_document(data, "a.txt")
     assert extracted.encoding == encoding
     assert extracted.text.startswith(("宁波市商务局关于", "寧波市商務局關於"))
-    assert extracted.original   # the file itself is kept beside the text read from it
+    # the file itself is kept beside the text read from it; UTF-8 is the text itself
+    assert extracted.original == (encoding != "UTF-8 with BOM")
+
+
+def test_a_page_of_divs_and_line_breaks_indented_with_em_spaces_reads_as_paragraphs():
+    page = ("<html><head><meta charset='utf-8'><title>通知</title></head><body><div class='nav'><a href='/'>首页</a></div>"
+            "<div class='TRS_Editor'><div style='text-align:center'>宁波市人民政府办公厅关于做好示例工作的通知</div>"
+            "<div>各区（县、市）人民政府：<br>&emsp;&emsp;为做好示例工作，现将有关事项通知如下。<br>"
+            "&emsp;&emsp;一、加强组织领导。各地要建立工作机制。（牵头单位：市商务局）<br></div>"
+            "<div style='text-align:right'>宁波市人民政府办公厅<br>2027年8月1日</div></div></body></html>")
+    lines = read_document(page.encode(), "page.html").text.splitlines()
+    assert lines == ["## 宁波市人民政府办公厅关于做好示例工作的通知", "各区（县、市）人民政府：",
+                     "为做好示例工作，现将有关事项通知如下。", "一、加强组织领导。各地要建立工作机制。（牵头单位：市商务局）",
+                     "宁波市人民政府办公厅", "2027年8月1日"]

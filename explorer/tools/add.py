@@ -140,7 +140,7 @@ def _bring_in(path: Path, root: Path, file: FileReport) -> str:
     file.review.extend(extracted.notes)
     stem = _stem(path, data)
     name = f"{stem}.txt"
-    writes = [(name, extracted.text.encode("utf-8"))]
+    writes = [(name, extracted.text.encode("utf-8") if extracted.original else data)]
     if extracted.original:
         ending = path.suffix.lower() if path.suffix and path.suffix.isascii() else _ENDINGS.get(extracted.form, ".html")
         writes.append((f"{stem}.original{ending}" if ending == ".txt" else f"{stem}{ending}", data))

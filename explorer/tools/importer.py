@@ -758,12 +758,13 @@ _ENTITY = re.compile(r"&(#\d+|#x[0-9a-f]+|[a-z]+);", re.I)
 def clean_lines(lines: list[Line], report: Report) -> list[Line]:
     """Input hygiene before anything is read: HTML paragraphs and line breaks outside
     tables become lines of their own (numbered as the line they came from), entities are
-    decoded, trailing spaces (no-break ones too) dropped. CRLF and a BOM are gone already."""
+    decoded, trailing spaces (no-break ones too) dropped, and the text made to read as it
+    reads (cjk.visible: 市商\ufeff务局 is 市商务局). CRLF and a BOM are gone already."""
     out: list[Line] = []
     for line in lines:
-        text = line.text
+        text = cjk.visible(line.text)
         if "\t" in text or "<table" in text:   # a table row: its cells, empty ones too, stay as printed
-            out.append(line)
+            out.append(Line(line.number, text))
             continue
         if "&" in text:
             text = _ENTITY.sub(lambda m: html.unescape(m.group(0)), text)

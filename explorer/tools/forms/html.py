@@ -195,7 +195,7 @@ def _container(root):
 def _space(text: str) -> str:
     """Source-formatting whitespace folded; a full-width space between words kept (it
     separates a name and a post), one at the start of a line dropped (an indent)."""
-    text = re.sub(r"[ \t\r\n\u00a0]+", " ", text)
+    text = re.sub(r"[ \t\r\n\u00a0\u2002]+", " ", text).replace("\u2003", "\u3000")
     return text.strip(" \u3000")
 
 

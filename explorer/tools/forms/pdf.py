@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from statistics import median
 
+from ... import cjk
 from .shared import Extracted, FormProblem, join_pieces, normalise, table_lines
 
 _PAGE_NUMBER = re.compile(r"^\s*([—－–-]\s*\d{1,4}\s*[—－–-]|第\s*\d{1,4}\s*页(\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|"
@@ -33,6 +34,7 @@ class _Line:
     bottom: float
     size: float
     red: bool
+    text_x0: float | None = None   # where its text starts after its number (一、, （一）)
     kind: str = "body"   # body, centred, title or right (_kind)
 
 
@@ -85,18 +87,80 @@ def _read_page(page) -> _Page:
         x, y = (obj["x0"] + obj["x1"]) / 2, (obj["top"] + obj["bottom"]) / 2
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
-    for line in page.filter(outside).extract_text_lines(return_chars=True, strip=True):
-        chars = [c for c in line["chars"] if c["text"].strip()]
-        if not chars:
-            continue
+    for chars in _char_lines([c for c in page.chars if outside(c) and c["text"].strip()]):
         red = sum(1 for c in chars if _is_red(c.get("non_stroking_color"))) > len(chars) / 2
-        out.items.append(_Line(out.number, line["text"], float(line["x0"]), float(line["x1"]), float(line["top"]),
-                               float(line["bottom"]), median(float(c["size"]) for c in chars), red))
+        size = median(float(c["size"]) for c in chars)
+        out.items.append(_Line(out.number, _line_text(chars, size), float(chars[0]["x0"]), float(chars[-1]["x1"]),
+                               min(float(c["top"]) for c in chars), max(float(c["bottom"]) for c in chars), size,
+                               red, text_x0=_text_x0(chars)))
     for table in tables:
         rows = [[_cell(c) for c in row] for row in table.extract()]
         out.items.append(_Table(out.number, float(table.bbox[1]), rows))
     out.items.sort(key=lambda item: item.top)
     return out
+
+
+def _char_lines(chars: list[dict]) -> list[list[dict]]:
+    """Characters grouped into printed lines, left to right: one line holds the characters
+    whose middles stand at one height (a list number in another font and size included,
+    which a baseline tolerance alone would put on a line of its own)."""
+    middle = lambda c: (float(c["top"]) + float(c["bottom"])) / 2
+    lines: list[list[dict]] = []
+    for char in sorted(chars, key=lambda c: (round(middle(c), 1), float(c["x0"]))):
+        last = lines[-1] if lines else None
+        if last and abs(middle(char) - middle(last[0])) <= 0.35 * max(float(char["size"]), float(last[0]["size"])):
+            last.append(char)
+        else:
+            lines.append([char])
+    return [sorted(line, key=lambda c: float(c["x0"])) for line in lines]
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef"
+
+
+def _line_text(chars: list[dict], size: float) -> str:
+    """A line's text from its characters' places. A gap beyond the line's own spacing (a
+    justified line spreads its characters evenly) says what was typed there: a character's
+    width or more between Chinese characters is a full-width space (主任：张三　某部部长),
+    less is a space (the one between two issuers in a joint title), between Latin letters
+    or digits a space; none between a Chinese character and a digit (the room Word and
+    LibreOffice set there), nor after a list's number (a tab stop)."""
+    gaps = [float(b["x0"]) - float(a["x1"]) for a, b in zip(chars, chars[1:])]
+    if not gaps:
+        return chars[0]["text"]
+    spread = median(gaps)
+    spaced_out = len(gaps) >= 2 and min(gaps) >= 0.6 * size   # 通　知: letter-spaced for show
+    label = _LABEL.match("".join(c["text"] for c in chars))
+    text = chars[0]["text"]
+    for k, (gap, before, char) in enumerate(zip(gaps, chars, chars[1:]), start=1):
+        a, b = before["text"][-1], char["text"][0]
+        extra = gap - max(spread, 0.0)
+        latin = a.isascii() and b.isascii() and a.isalnum() and b.isalnum()
+        if spaced_out or (label and k == label.end()):
+            pass
+        elif latin and gap > 0.15 * size:
+            text += " "
+        elif _is_cjk(a) and _is_cjk(b) and extra >= 0.6 * size:
+            text += "\u3000"
+        elif _is_cjk(a) and _is_cjk(b) and extra >= 0.2 * size:
+            text += " "
+        text += char["text"]
+    return text
+
+
+# what a numbered line starts with: its text starts after it (a hanging indent aligns there)
+_LABEL = re.compile(r"^(第[一二三四五六七八九十百零〇]+[章节条]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)]|"
+                    r"\d{1,2}[.、．]|[（(]\d{1,2}[）)])")
+
+
+def _text_x0(chars: list[dict]) -> float | None:
+    """Where the text after a line's number starts, for a line that starts with one."""
+    text = "".join(c["text"] for c in chars)
+    label = _LABEL.match(text)
+    if not label or label.end() >= len(chars):
+        return None
+    return float(chars[label.end()]["x0"])
 
 
 def _cell(text: str | None) -> str:
@@ -188,17 +252,28 @@ def _kind(line: _Line, size: float, left: float, right: float) -> str:
         return "title" if line.size > size * 1.2 else "centred"
     if line.size > size * 1.2 and abs(centre - middle) < 2 * size:
         return "title"
-    if line.x1 > right - size and line.x0 > middle:
+    if line.x0 > middle:   # a signature, a date: GB/T 9704 sets them two to four characters in from the right
         return "right"
     return "body"
 
 
 def _wraps_into(previous: _Line, line: _Line, size: float, left: float, right: float) -> bool:
     """line goes on with previous's paragraph: previous reached the right edge, line starts
-    at the left edge (not indented), in the same size, close below or at a page's top."""
-    if abs(previous.size - line.size) > 0.5 or previous.x1 < right - 1.5 * size:
+    at the left edge (not indented) or where the text after previous's number starts (a
+    hanging indent), in the same size, close below or at a page's top."""
+    if abs(previous.size - line.size) > 0.5:
         return False
-    if line.x0 > left + size * 0.8 or line.x0 < left - size:
+    # short of the right edge: a paragraph's end, unless a character that may not start a
+    # line was carried over with the one before it (then up to three characters short)
+    short = right - previous.x1
+    if cjk.DATE_LINE_RE.match(previous.text):
+        return False
+    if short > 3 * size or (short > 1.2 * size and cjk.ends_sentence(previous.text)):
+        return False
+    if line.text_x0 is not None and cjk.ends_sentence(previous.text):
+        return False   # a numbered item after a full sentence: the next item
+    hanging = previous.text_x0 is not None and abs(line.x0 - previous.text_x0) < size * 0.8
+    if not hanging and (line.x0 > left + size * 0.8 or line.x0 < left - size):
         return False
     if line.page == previous.page and line.top - previous.bottom > 1.6 * size:
         return False

@@ -47,10 +47,14 @@ def metadata_label(match: re.Match) -> str:
     """The label of a METADATA_LINE match, its alignment spaces gone."""
     return re.sub(r"[ \u3000]", "", match["plain"] or match["bracketed"])
 
+_WIDE_SPACES = str.maketrans({"\u2003": "\u3000", "\u2002": " ", "\u2009": " ", "\u00a0": " "})
+
+
 def normalise(text: str) -> str:
-    """One text as the importer wants it whatever its form: LF line ends, and as it reads
+    """One text as the importer wants it whatever its form: LF line ends, an em space
+    (&emsp;, how web pages indent) as the full-width space it stands for, and as it reads
     (cjk.visible: NFC, no zero-width characters or stray combining marks)."""
-    return cjk.visible(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return cjk.visible(text.replace("\r\n", "\n").replace("\r", "\n").translate(_WIDE_SPACES))
 
 
 def join_pieces(a: str, b: str) -> str:

@@ -34,6 +34,8 @@ def decode(data: bytes) -> tuple[str, str]:
     import charset_normalizer
     best = charset_normalizer.from_bytes(data, cp_isolation=CANDIDATES).best()
     if best is None or not re.search("[\u4e00-\u9fff]", str(best)):
+        if _reads_as_gb(data):   # too short a text for the detector to be sure
+            return data.decode("gb18030"), NAMES["gb18030"]
         start = not_utf8.start
         raise FormProblem(f"invalid UTF-8 (byte 0x{data[start]:02x} at offset {start}), and not GB18030, Big5 or "
                           "UTF-16 either: save the text again as UTF-8, or add the document as PDF or .docx",
@@ -44,6 +46,26 @@ def decode(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError as exc:
         raise FormProblem(f"mostly {NAMES.get(codec, codec)}, but byte 0x{data[exc.start]:02x} at offset "
                           f"{exc.start} is not; save it again as UTF-8") from None
+
+
+def _reads_as_gb(data: bytes) -> bool:
+    """GB18030 that reads as Chinese: nine in ten of its characters past ASCII are in
+    GB2312, the common set (bytes of another kind decode, if at all, to rare ones)."""
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    wide = [ch for ch in text if ord(ch) > 0x7f]
+    common = sum(1 for ch in wide if _in_gb2312(ch))
+    return bool(wide) and common >= 0.9 * len(wide)
+
+
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+        return True
+    except UnicodeEncodeError:
+        return False
 
 
 _LAW_DATABASE = re.compile(r"^【法宝引证码】|^原文链接[:：]", re.M)
@@ -60,5 +82,7 @@ def read(text: str, encoding: str, name: str) -> Extracted:
         form = "Markdown"
     else:
         form = "text"
-    # the file itself is kept when the text read from it differs from its bytes
-    return Extracted(form, encoding, clean, original=encoding != NAMES["utf-8"] or clean != text)
+    # UTF-8 is kept as it is (the importer reads it as it reads every source); a text in
+    # another encoding is kept beside the UTF-8 text read from it
+    utf8 = encoding in (NAMES["utf-8"], NAMES["utf-8-sig"])
+    return Extracted(form, encoding, text if utf8 else clean, original=not utf8)
