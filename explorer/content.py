@@ -125,7 +125,7 @@ def parse_document(path: Path, root: Path) -> Document:
         source_lines=tuple(source_lines) if source_lines else None,
         issue=meta.get("issue"), issue_total=meta.get("issue_total"), year=meta.get("year"),
         effective=effective, valid_until=valid_until, relations=relations,
-        field_lines=dict(lines),
+        field_lines=dict(lines), front_matter=front,
     )
 
 

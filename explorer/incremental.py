@@ -47,12 +47,9 @@ from .search import SearchIndex
 from .sourcefiles import MAX_FILE_BYTES
 from .site import resolve_body
 
-STATE_FORMAT = 6
+STATE_FORMAT = 7
 JOURNAL_LIMIT = 64 * 1024 * 1024   # past this, an incremental build keeps a whole new state
 INPUT_FOLDERS = ("content", "data", "templates", "static", "explorer")
-_NAMES = [f.name for f in dataclasses.fields(Document)]
-# what loading a document sets from its file besides its body (resolving sets the rest)
-LOADED_FIELDS = tuple(n for n in _NAMES[:_NAMES.index("field_lines") + 1] if n != "body")
 
 
 @dataclass
@@ -372,7 +369,7 @@ def _rebuild(root: Path, out: Path, strict: bool, state: State, current: Inputs,
             fresh = parse_document(root / path, root)
         except ContentErrors:
             return f"{path} has errors"   # the full build reports them
-        if any(getattr(fresh, name) != getattr(doc, name) for name in LOADED_FIELDS):
+        if fresh.front_matter != doc.front_matter:   # as written: what it loads compares by value alike
             return f"the front matter of {path} changed"
         reach = _body_keeps_its_reach(site, doc, fresh, linker)
         if reach:

@@ -77,6 +77,7 @@ class Document:
     valid_until: dt.date | None = None   # 有效期至
     relations: list = field(default_factory=list)   # validity.Relation: what it repeals, amends, issues, is based on
     field_lines: dict[str, int] = field(default_factory=dict, repr=False)   # front matter field -> file line
+    front_matter: str = field(default="", repr=False)   # as written: all its loaded fields come from it
     # filled when the body is rendered
     html: str = ""
     toc: list[TocEntry] = field(default_factory=list)

@@ -244,3 +244,20 @@ def test_a_build_that_must_be_full_knows_it_from_the_head_without_the_state(proj
     _edit(project / "data" / "agencies.yaml", "aliases: [市发展改革委]", "aliases: [市发展改革委, 市发展和改革委]")
     assert "a full build: data/agencies.yaml changed" in _build(project)
     assert "nothing changed" in _build(project)
+
+
+@pytest.mark.parametrize("name", ["zfl-260.md", "yzf-2021-58.md"])
+def test_a_body_edit_of_a_document_with_relations_is_incremental(tmp_path, name):
+    """repeals / based_on in front matter: unchanged by a body edit, so the edit is the
+    body's alone (they were compared as loaded objects, Relation by identity)."""
+    seed = copy_project(tmp_path / "seed")
+    _build(seed)
+    document = seed / "content" / "documents" / name
+    text = document.read_text(encoding="utf-8")
+    assert any(f"\n{kind}:" in text.split("---\n")[1] for kind in ("repeals", "amends", "issues", "based_on"))
+    paragraph = text.index("\n\n", text.index("---\n", 4) + 200)
+    document.write_text(text[:paragraph] + "另行开展试点。" + text[paragraph:], encoding="utf-8")
+    output = _build(seed)
+    assert f"built 1 page incrementally (documents/{name[:-3]}.html;" in output, output
+    _build(seed, "--full", "--out", str(tmp_path / "clean"))
+    assert _tree(seed / "site") == _tree(tmp_path / "clean")
