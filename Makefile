@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: site test serve clean golden import check chromium java bench lock add
+.PHONY: site test test-fast serve clean golden import check chromium java bench lock add
 
 site: $(VENV)/.runtime
 	$(PY) build.py build
@@ -43,6 +43,10 @@ java:
 
 test: $(VENV)/.dev chromium java node_modules/.installed
 	$(PY) -m pytest -q
+
+# Unit, fixture, golden and invalid-input tests, no browser: well under a minute.
+test-fast: $(VENV)/.dev
+	$(PY) -m pytest -q -m fast
 
 check: $(VENV)/.runtime
 	$(PY) build.py check

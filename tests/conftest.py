@@ -61,3 +61,20 @@ def browser():
                   "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
         yield browser
         browser.close()
+
+
+FAST_MODULES = {"test_add", "test_build", "test_citations", "test_cjk", "test_fidelity", "test_forms", "test_golden",
+                "test_importer", "test_intake_rules", "test_invalid", "test_layout", "test_lineage", "test_rawtext",
+                "test_search", "test_tasks", "test_urls", "test_validity"}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "fast: unit, fixture, golden and invalid-input tests (make test-fast)")
+
+
+def pytest_collection_modifyitems(items):
+    """`make test-fast` selects -m fast: the modules of unit, fixture, golden and invalid-
+    input tests, less any test that drives the browser."""
+    for item in items:
+        if item.module.__name__.rsplit(".", 1)[-1] in FAST_MODULES and "browser" not in item.fixturenames:
+            item.add_marker(pytest.mark.fast)
