@@ -14,6 +14,7 @@ import argparse
 import os
 import signal
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -45,6 +46,9 @@ def build(args) -> int:
             _print_timings(args, done.timings)
             return 0
     progress = Progress(quiet=args.quiet)
+    if threading.current_thread() is threading.main_thread():   # `serve` builds from its watcher
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(signum, progress.interrupt)
     with TrashEmptying(out):   # what earlier builds left, removed while this one loads
         progress.stage("load")
         faults = pipeline.minor_faults()

@@ -21,14 +21,28 @@ class Progress:
         self.name, self.total, self.done = "", None, 0
         self.started = self.shown = time.monotonic()
         self.drawn = False
+        self.interrupted = False
+
+    def interrupt(self, *_signal) -> None:
+        """A signal handler: the build stops at its next stage or count of pages (before it
+        publishes). Raising in the handler itself could land where Python drops the
+        exception with a traceback (a fork's callbacks, a finaliser) and the build would
+        go on."""
+        self.interrupted = True
+
+    def _stop_if_interrupted(self) -> None:
+        if self.interrupted:
+            raise KeyboardInterrupt
 
     def stage(self, name: str, total: int | None = None) -> None:
+        self._stop_if_interrupted()
         self._ended()
         self.name, self.total, self.done = name, total, 0
         self.started = self.shown = time.monotonic()
         self._show(force=self.terminal)
 
     def update(self, done: int) -> None:
+        self._stop_if_interrupted()
         self.done = done
         self._show()
 
