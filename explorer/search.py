@@ -52,6 +52,11 @@ _NUMBER_AFTER_YEAR = re.compile(r"〔([0-9]{4})〕[ \t\n\r\u3000]*([0-9]+)")
 # The body is not a lunr field: lunr's format would make its postings several times the
 # size of the text postings below (bench/REPORT.md has the figures).
 FIELDS = {"title": ("t", 10), "number": ("n", 10), "agency": ("a", 5), "domain": ("d", 2)}
+# a token's postings, in this order: one list per boosted field, its weights in the entries'
+# texts, the entries with it in a heading; the page reads the order from the manifest
+POSTINGS_LAYOUT = [short for short, _ in FIELDS.values()] + ["text", "heads"]
+# the index files' format: the page refuses another (a site built by another version)
+INDEX_FORMAT = 2
 # kind: (code in the store, what the page calls it); the page reads both from the index
 KINDS = {"document": ("d", "文件"), "task": ("t", "任务"), "agency": ("a", "单位")}
 # a store row: these fields in this order (keywords only where there are some); the
@@ -257,7 +262,7 @@ class TokenPostings:
         text, heads = self.text.get(token), self.heads.get(token)
         heads = heads.tolist() if heads else []
         heads[1:] = [b - a for a, b in zip(heads, heads[1:])]
-        return _json([*lists, _deltas(text) if text else [], heads])
+        return _json([*lists, _deltas(text) if text else [], heads])   # in the order of POSTINGS_LAYOUT
 
 
 def _find(postings: array, position: int) -> int | None:
@@ -632,7 +637,7 @@ class SearchIndex:
         return f"{SEARCH_DIR}/f/{n}.js", script_file(f"f/{n}", _json(rows))
 
     def _manifest(self) -> tuple[str, str]:
-        manifest = {"format": 1, "count": len(self.items), "kinds": {code: name for code, name in KINDS.values()},
+        manifest = {"format": INDEX_FORMAT, "count": len(self.items), "postings": POSTINGS_LAYOUT, "kinds": {code: name for code, name in KINDS.values()},
                     "layout": list(STORE_LAYOUT), "fields": [[short, boost] for short, boost in FIELDS.values()],
                     "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
                     "ranges": _ranges(self.items), "shards": self.shards,

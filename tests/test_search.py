@@ -245,3 +245,19 @@ def test_lunr_over_the_loaded_shards_scores_as_the_whole_index(built_site, root,
             assert abs(partial[ref] - score) < 1e-9, (query, ref)
             compared += 1
     assert compared > 1000
+
+
+@needs_node
+def test_the_page_reads_the_postings_layout_from_the_index_and_refuses_another_format(tmp_path):
+    manifest = {"format": search.INDEX_FORMAT, "postings": search.POSTINGS_LAYOUT, "fold": [], "layout": []}
+    script = (f"const s = require({json.dumps(str(ROOT / 'static' / 'js' / 'search.js'))});\n"
+              "const m = JSON.parse(process.argv[1]);\n"
+              "s.open(async () => m).then((i) => {\n"
+              "  console.log(JSON.stringify([i.manifest.text, i.manifest.heads]));\n"
+              "  return s.open(async () => ({ ...m, format: m.format - 1 }));\n"
+              "}).catch((e) => console.log(JSON.stringify(e.message)));\n")
+    result = subprocess.run([NODE, "-e", script, json.dumps(manifest)], capture_output=True, text=True, timeout=30)
+    text_at, message = result.stdout.splitlines()
+    assert json.loads(text_at) == [len(search.FIELDS), len(search.FIELDS) + 1]
+    assert json.loads(message) == (f"搜索索引的格式（{search.INDEX_FORMAT - 1}）与本页脚本（{search.INDEX_FORMAT}）"
+                                   "不符：请重新构建网站")

@@ -47,8 +47,14 @@
   // An index reads its files through load(name): a promise of the JSON the file of that
   // name (data/search/<name>.js) carries. The page loads them with <script> tags; the
   // tests under Node run the same files. Each is loaded once.
+  const FORMAT = 2;   // of the index files this script reads (search.py INDEX_FORMAT)
   async function open(load) {
     const manifest = await load("index");
+    if (manifest.format !== FORMAT) {
+      throw new Error("搜索索引的格式（" + manifest.format + "）与本页脚本（" + FORMAT + "）不符：请重新构建网站");
+    }
+    manifest.text = manifest.postings.indexOf("text");   // where a token's text postings and heads are
+    manifest.heads = manifest.postings.indexOf("heads");
     const folds = new Map();
     for (let i = 0; i + 1 < manifest.fold.length; i += 2) folds.set(manifest.fold[i], manifest.fold[i + 1]);
     const at = Object.fromEntries(manifest.layout.map((name, i) => [name, i]));
@@ -191,8 +197,6 @@
     return q ? fieldScores(index, q, await postings(index, q.tokens)) : new Map();
   }
 
-  const TEXT = 4, HEADS = 5;   // in a token's postings, after the boosted fields
-
   // Every candidate with its exact score and the upper bound of its tier. The postings
   // are laid over arrays as long as the index (a bit per token per entry): a query with
   // thousands of candidates is ranked in milliseconds (Maps of them took a tenth of a second).
@@ -223,14 +227,14 @@
       if (!value) continue;
       const word = b >> 5, bit = 1 << (b & 31);
       const scores = scored.has(token), widens = widening.has(token);
-      const flat = value[TEXT];   // plain loops: this runs cold, once per query, over thousands
+      const flat = value[index.manifest.text];   // plain loops: this runs cold, once per query, over thousands
       for (let i = 0, position = 0; i + 1 < flat.length; i += 2) {
         position += flat[i];
         text[position * width + word] |= bit;
         if (scores) score[position] += flat[i + 1] / textScale;
         if (widens && !(flags[position] & SEEN)) { flags[position] |= SEEN; seen.push(position); }
       }
-      const titled = value[HEADS];
+      const titled = value[index.manifest.heads];
       for (let i = 0, position = 0; i < titled.length; i++) heads[(position += titled[i]) * width + word] |= bit;
     }
     const mask = (tokens) => {
@@ -609,7 +613,13 @@
       const run = ++runs;
       const q = form.q.value;
       const options = { kind: form.kind.value, collection: form.collection ? form.collection.value : "" };
-      const index = await loadIndex(base);
+      let index;
+      try {
+        index = await loadIndex(base);
+      } catch (error) {
+        count.textContent = error.message;   // an index this page cannot read: say so, not nothing
+        throw error;
+      }
       const { results, total, exact } = q.trim() ? await search(index, q, options, shown) : { results: [], total: 0, exact: true };
       const hint = q.trim() && !asWritten(results) ? await suggestionLine(index, q, base) : null;
       if (run !== runs) return;   // a newer query or page is on its way
