@@ -10,6 +10,7 @@ from __future__ import annotations
 import email
 import re
 
+from ... import cjk
 from .shared import LABEL_PATTERN, METADATA_LABELS, METADATA_LINE, Extracted, FormProblem, metadata_label, normalise, table_lines
 from .text import NAMES, decode
 
@@ -290,5 +291,4 @@ def _page_title(root, title_tag: str) -> str | None:
 
 def _holds_title(lines: list[str], title: str) -> bool:
     """The container prints the title itself near its top (over one line or several)."""
-    squeeze = lambda s: re.sub(r"[\s#]+", "", s)
-    return squeeze(title) in squeeze("".join(lines))
+    return cjk.squeeze(title) in cjk.squeeze("".join(lines).replace("#", ""))
