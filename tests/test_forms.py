@@ -38,8 +38,8 @@ def added(tmp_path_factory):
             shutil.copy(FIXTURES / name, folder / name)
     project = copy_project(base / "project")
     run = [sys.executable, "build.py"]
-    first = subprocess.run(run + ["add", *sorted(map(str, folder.iterdir()))], cwd=project, capture_output=True,
-                           text=True)
+    # as `make add FILES=incoming/` runs it: the folder, every file in it
+    first = subprocess.run(run + ["add", str(folder)], cwd=project, capture_output=True, text=True)
     assert first.returncode == 0, first.stdout + first.stderr
     after = content_tree(project)
     again = subprocess.run(run + ["add", *sorted(map(str, folder.iterdir()))], cwd=project, capture_output=True,
@@ -244,3 +244,12 @@ def test_reimporting_the_texts_add_wrote_gives_the_same_documents(added, tmp_pat
         written = out / f"{expected['id']}.md"
         assert written.read_text(encoding="utf-8") == \
             (project / "content" / "documents" / written.name).read_text(encoding="utf-8")
+
+
+def test_a_local_regulation_shows_its_issuer_number_and_promulgation_date(added):
+    page = (added["site"] / "documents" / "nbsrmdbdhcwwyhgg-12.html").read_text(encoding="utf-8")
+    meta = page.split('<dl class="doc-meta">')[1].split("</dl>")[0]
+    assert "<dt>发文字号</dt><dd>宁波市人民代表大会常务委员会公告第12号</dd>" in meta
+    assert "<dt>发文机关</dt><dd>宁波市人民代表大会常务委员会</dd>" in meta
+    assert '<dt>公布日期</dt><dd><time datetime="2027-06-05">' in meta
+    assert '<dt>施行日期</dt><dd><time datetime="2027-09-01">' in meta
