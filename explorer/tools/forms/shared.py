@@ -30,7 +30,8 @@ class Extracted:
 # matter field each gives (None: shown nowhere, but kept out of the body).
 METADATA_LABELS = {
     "索引号": "index_number", "主题分类": "topic", "发文机关": "issuer", "发布机关": "issuer",
-    "发布部门": "issuer", "制定机关": "issuer", "成文日期": "date", "标题": "title", "名称": "title",
+    "发布部门": "issuer", "制定机关": "issuer", "发布机构": "issuer", "发文单位": "issuer", "制发机关": "issuer",
+    "文件编号": "doc_number", "印发日期": "published", "公开日期": "published", "成文日期": "date", "标题": "title", "名称": "title",
     "发文字号": "doc_number", "文号": "doc_number", "发布日期": "published", "公布日期": "published",
     "实施日期": "effective", "施行日期": "effective", "生效日期": "effective",
     "法宝引证码": None, "原文链接": None, "效力级别": None, "时效性": None, "有效性": None,
