@@ -149,3 +149,11 @@ def test_a_page_of_divs_and_line_breaks_indented_with_em_spaces_reads_as_paragra
     assert lines == ["## 宁波市人民政府办公厅关于做好示例工作的通知", "各区（县、市）人民政府：",
                      "为做好示例工作，现将有关事项通知如下。", "一、加强组织领导。各地要建立工作机制。（牵头单位：市商务局）",
                      "宁波市人民政府办公厅", "2027年8月1日"]
+
+
+def test_a_pdf_of_a_table_alone_is_its_rows(tmp_path):
+    from . import formfixtures
+    path = tmp_path / "table.pdf"
+    formfixtures.make_pdf([("table", [["序号", "任务内容", "牵头单位"], ["1", "建设一批示范项目。", "市商务局"]])], path)
+    assert read_document(path.read_bytes(), "table.pdf").text.split("\n") == [
+        "", "序号\t任务内容\t牵头单位", "1\t建设一批示范项目。\t市商务局", "", ""]

@@ -205,6 +205,8 @@ def _drop_margins(pages: list[_Page]) -> None:
 def _layout(pages: list[_Page]) -> tuple[float, float, float]:
     """The body's size, left edge and right edge: the most common ones of its lines."""
     lines = [item for page in pages for item in page.items if isinstance(item, _Line)]
+    if not lines:   # tables alone
+        return 12.0, 0.0, pages[0].width
     size = Counter(round(line.size) for line in lines).most_common(1)[0][0]
     body = [line for line in lines if round(line.size) == size] or lines
     left = Counter(round(line.x0) for line in body).most_common(1)[0][0]
