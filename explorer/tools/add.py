@@ -29,6 +29,7 @@ from ..errors import ContentError, ContentErrors, display_path
 from ..sourcefiles import read_bytes
 from ..yamllines import load_yaml
 from . import ids
+from .forms import FormProblem, read_document
 from .importer import Catalogue, import_source, write_drafts
 from .taskfiles import clause_tasks, collection_yaml, extract_collection, table_tasks
 
@@ -48,14 +49,6 @@ class FileReport:
 @dataclass
 class AddReport:
     files: list[FileReport] = field(default_factory=list)
-
-    @property
-    def done(self) -> list[str]:
-        return [line for f in self.files for line in f.done]
-
-    @property
-    def review(self) -> list[str]:
-        return [line for f in self.files for line in f.review]
 
     def lines(self) -> list[str]:
         out = []
@@ -129,7 +122,6 @@ _ENDINGS = {"PDF": ".pdf", "Word (.docx)": ".docx"}
 def _bring_in(path: Path, root: Path, file: FileReport) -> str:
     """The file read in its form; its text into content/sources/<stem>.txt, and the file
     itself beside it when the text is not its bytes (a PDF, a .docx, a page, GB18030)."""
-    from .forms import FormProblem, read_document
     shown = display_path(path, None)
     data = read_bytes(path, None)
     try:
