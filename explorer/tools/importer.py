@@ -352,13 +352,15 @@ def _metadata_lines(lines: list[Line], report: Report) -> tuple[dict, list[Line]
     at the top, before the first sentence: the fields they give, and the lines without them."""
     stated: dict = {}
     kept: list[Line] = []
+    texts_kept = 0   # metadata comes first, or after the title: not after three lines of text
     for k, line in enumerate(lines):
         text = line.text.strip()
-        match = METADATA_LINE.match(text) if sum(1 for kept_line in kept if kept_line.text.strip()) < 3 else None
+        match = METADATA_LINE.match(text) if texts_kept < 3 else None
         if match is None:
-            if cjk.ends_sentence(text) and text.endswith("。"):
+            if cjk.ends_sentence(text) and text.endswith("。") or texts_kept >= 3:
                 return stated, kept + lines[k:]
             kept.append(line)
+            texts_kept += bool(text)
             continue
         report.count("metadata lines read")
         name = METADATA_LABELS[metadata_label(match)]
