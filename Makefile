@@ -83,5 +83,5 @@ bench/node_modules/.installed: bench/package.json
 	touch $@
 
 clean:
-	rm -rf site .site.* .pytest_cache .cache
+	rm -rf site .site.* .pytest_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -18,10 +18,8 @@ import threading
 import time
 from pathlib import Path
 
-from explorer import incremental, site as pipeline, urls
+from explorer import site as pipeline, urls
 from explorer.errors import ContentErrors
-from explorer.publish import TrashEmptying
-from explorer.parallel import frozen_heap
 from explorer.progress import Progress
 
 ROOT = Path(__file__).resolve().parent
@@ -29,71 +27,30 @@ ROOT = Path(__file__).resolve().parent
 
 def build(args) -> int:
     started = time.perf_counter()
-    out = Path(os.path.abspath(args.out))
-    site_url = urls.published_url(args.site_url)
-    why_full = "--full"
-    if not args.full:
-        done = incremental.rebuild(ROOT, out, site_url, strict=args.strict)
-        why_full = done if isinstance(done, str) else ""
-        if not why_full:
-            for warning in done.warnings:
-                print(warning, file=sys.stderr)
-            if not done.pages and not done.files:
-                print(f"nothing changed since the last build; {os.path.relpath(out)}/ stands")
-            else:
-                print(f"built {len(done.pages)} page{'s' if len(done.pages) != 1 else ''} incrementally "
-                      f"({', '.join(done.pages)}; {done.files} files written) in {time.perf_counter() - started:.2f}s")
-            _print_timings(args, done.timings)
-            return 0
     progress = Progress(quiet=args.quiet)
-    if threading.current_thread() is threading.main_thread():   # `serve` builds from its watcher
+    if threading.current_thread() is threading.main_thread():
         for signum in (signal.SIGINT, signal.SIGTERM):
             signal.signal(signum, progress.interrupt)
-    with TrashEmptying(out):   # what earlier builds left, removed while this one loads
-        progress.stage("load")
-        faults = pipeline.minor_faults()
-        inputs = incremental.input_hashes(ROOT)   # before loading: an edit made meanwhile is seen next time
-        site = pipeline.load(ROOT)
-        site.site_url = site_url
-        loaded, loaded_peak, loaded_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
-        progress.stage("resolve")
-        problems = pipeline.resolve(site)
-        if problems:
-            raise ContentErrors(problems)
-        resolved, resolved_peak, resolved_faults = time.perf_counter(), pipeline.peak_rss_kb(), pipeline.minor_faults()
-        keeper = incremental.Keeper(ROOT, out, site, inputs)
-        try:
-            def keep_state(result):
-                kept = keeper.finish(result.search, result.files)
-                if kept:
-                    result.warnings.append(kept)
-            with frozen_heap():   # the resolved model lives to the end
-                result = pipeline.write(site, out, strict=args.strict, progress=progress,
-                                        meanwhile=keeper.keep_model, then=keep_state)
-        finally:
-            keeper.discard()   # the state's partial file, when the build failed before keeping it
-            progress.finish()
-    for warning in result.warnings:
+    try:
+        built = pipeline.build(ROOT, Path(os.path.abspath(args.out)), urls.published_url(args.site_url),
+                               strict=args.strict, progress=progress)
+    finally:
+        progress.finish()
+    for warning in built.warnings:
         print(warning, file=sys.stderr)
-    pages = ", ".join(f"{n} {kind}" for kind, n in sorted(result.pages.items()))
-    print(f"built {sum(result.pages.values())} pages ({pages}) from {len(site.documents)} documents, "
-          f"{len(result.warnings)} warnings, in {time.perf_counter() - started:.2f}s (a full build: {why_full})")
-    _print_timings(args, {"load": loaded - started, "resolve": resolved - loaded, **result.timings},
-                   {"load": loaded_peak, "resolve": resolved_peak, **result.peaks},
-                   {"load": loaded_faults - faults, "resolve": resolved_faults - loaded_faults, **result.faults})
+    print(summary(built, time.perf_counter() - started))
+    if args.timings:
+        for stage, seconds in built.timings.items():
+            print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
+        print("  peak RSS after each stage (MB): " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in built.peaks.items()))
     return 0
 
 
-def _print_timings(args, stages: dict[str, float], peaks: dict[str, int] | None = None,
-                   faults: dict[str, int] | None = None) -> None:
-    if args.timings:
-        for stage, seconds in stages.items():
-            print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
-        if peaks:
-            print("  peak RSS after each stage (MB): " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in peaks.items()))
-        if faults:
-            print("  minor page faults in each stage (thousands): "
-                  + ", ".join(f"{k} {v / 1000:.0f}" for k, v in faults.items()))
+def summary(built, seconds: float) -> str:
+    counts = built.page_counts()
+    pages = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+    return (f"built {sum(counts.values())} pages ({pages}) from {len(built.site.documents)} documents, "
+            f"{len(built.warnings)} warnings, in {seconds:.2f}s")
 
 
 def check(args) -> int:
@@ -114,7 +71,7 @@ def commands_of_tools(name: str):
 
 def serve(args) -> int:
     from explorer.serve import serve_and_watch
-    return serve_and_watch(ROOT, Path(os.path.abspath(args.out)), args.port, rebuild=lambda: main(["build", "--out", args.out]))
+    return serve_and_watch(ROOT, Path(os.path.abspath(args.out)), args.port)
 
 
 def main(argv=None) -> int:
@@ -126,8 +83,6 @@ def main(argv=None) -> int:
                    help="fail on any broken internal link or anchor (the default); --no-strict: warn instead")
     p.add_argument("--timings", action="store_true", help="print the time of each stage")
     p.add_argument("--quiet", action="store_true", help="no progress lines on long builds")
-    p.add_argument("--full", action="store_true",
-                   help="build everything, not only what changed since the last build")
     p.add_argument("--site-url", default=os.environ.get("SITE_URL"),
                    help="where the site is published (default: $SITE_URL); used for sitemap.xml only")
     p.set_defaults(run=build)
@@ -177,7 +132,7 @@ if __name__ == "__main__":
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
     code = main()
     # Everything is written and closed by now; freeing an archive's model object by
-    # object at exit would take longer than an incremental build does.
+    # object at exit takes seconds.
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)

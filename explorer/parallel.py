@@ -1,127 +1,74 @@
-"""Work shared with processes forked from the build: they inherit the model as it is in
-memory (nothing goes through a pipe but what they return), so forking pays from a few
-hundred pages or a few thousand search entries on."""
+"""The one place the build starts processes: work split between this process and
+copies of it forked on the spot, which read the model where it lies (nothing is sent
+to them; each sends back what its part returned)."""
 from __future__ import annotations
 
 import gc
-import multiprocessing
 import os
+import pickle
 import signal
-from contextlib import contextmanager
-from typing import Callable
+import traceback
+from typing import Callable, Sequence, TypeVar
 
-_SHARED = None   # what the forked workers read (set in the parent just before forking)
-
-
-def shared():
-    return _SHARED
+Part = TypeVar("Part")
+Result = TypeVar("Result")
 
 
-def worker_count(workers: int | None) -> int:
-    """Two at most: the other stages' profiles show no gain past the second core here."""
-    return workers if workers is not None else min(2, os.cpu_count() or 1)
+def worker_count() -> int:
+    """Two at most: the bench shows no gain past the second core."""
+    return min(2, os.cpu_count() or 1) if hasattr(os, "fork") else 1
 
 
-def can_fork(workers: int) -> bool:
-    return workers >= 2 and "fork" in multiprocessing.get_all_start_methods()
-
-
-def quiet_worker() -> None:
-    # Ctrl-C reaches the whole process group: the parent stops the pool and cleans up
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-@contextmanager
-def frozen_heap():
-    """The objects there are now left out of the cyclic collector's passes while the block
-    runs (in this process and in workers forked in it): else each pass walks the whole
-    model, and in a worker copies every page of memory it touches. Within a block of its
-    own (the build freezes the resolved model), the outer block unfreezes."""
-    outermost = gc.get_freeze_count() == 0
-    gc.freeze()
+def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
+    """work(part) for each part, in order: the first here, each other in a forked copy of
+    this process. An exception in a copy is raised here; so is an interrupt, once the
+    copies are stopped."""
+    children: list[tuple[int, int]] = []
     try:
-        yield
+        gc.freeze()   # the copies' collectors leave the inherited objects (and their pages) alone
+        for part in parts[1:]:
+            children.append(_fork(work, part))
+        gc.unfreeze()
+        results = [work(parts[0])] if parts else []
+        for pid, pipe in children:
+            with os.fdopen(pipe, "rb") as reading:
+                data = reading.read()
+            os.waitpid(pid, 0)
+            if not data:
+                raise RuntimeError(f"a worker process ({pid}) stopped before it finished")
+            failed, value = pickle.loads(data)
+            if failed:
+                raise RuntimeError(f"a worker process failed:\n{value}")
+            results.append(value)
+        children = []
+        return results
     finally:
-        if outermost:
-            gc.unfreeze()
+        gc.unfreeze()
+        for pid, _ in children:   # stopped before they finished: interrupted, or another failed
+            try:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+            except OSError:
+                pass
 
 
-def in_child(work: Callable[[], None]) -> int | None:
-    """work() in a forked process, whose id is returned; None where the system cannot fork
-    (work() has then run here). The child leaves with os._exit, without the parent's
-    clean-up: exit code 0 when work() returned, 1 when it raised."""
-    if not hasattr(os, "fork"):
-        work()
-        return None
-    with frozen_heap():   # the child's collector leaves the inherited model alone
-        pid = os.fork()
-    if pid == 0:
-        code = 1
-        try:
-            quiet_worker()
-            work()
-            code = 0
-        finally:
-            os._exit(code)
-    return pid
-
-
-def reap(pid: int, kill: bool = False) -> int:
-    """A forked child's exit code once it has ended (killed first, with kill)."""
-    if kill:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except OSError:
-            pass   # it had ended
-    _, status = os.waitpid(pid, 0)
-    return os.waitstatus_to_exitcode(status)
-
-
-def forked_map(function: Callable, parts: list, state, workers: int) -> list:
-    """function(part) for each part, in forked workers that see `state` through shared();
-    their results in the order of parts."""
-    global _SHARED
-    _SHARED = state
+def _fork(work: Callable, part) -> tuple[int, int]:
+    reading, writing = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(writing)
+        return pid, reading
+    os.close(reading)
+    code = 1
     try:
-        with frozen_heap(), multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker) as pool:
-            return pool.map(function, parts)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)   # Ctrl-C reaches the group: the parent stops the copies
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        try:
+            reply = (False, work(part))
+        except Exception:
+            reply = (True, traceback.format_exc())
+        with os.fdopen(writing, "wb") as out:
+            pickle.dump(reply, out, protocol=pickle.HIGHEST_PROTOCOL)
+        code = 0
     finally:
-        _SHARED = None
-
-
-class ForkedMap:
-    """forked_map started now, its results taken later: this process goes on with other
-    work (the workers are forked here, so they see `state` as it is now)."""
-
-    def __init__(self, function: Callable, parts: list, state, workers: int):
-        global _SHARED
-        _SHARED = state
-        try:
-            with frozen_heap():
-                self._pool = multiprocessing.get_context("fork").Pool(workers, initializer=quiet_worker)
-        finally:
-            _SHARED = None
-        self._pending = self._pool.map_async(function, parts)
-
-    def results(self) -> list:
-        """function(part) for each part, in the order of parts, once every worker is done."""
-        try:
-            return self._pending.get()
-        finally:
-            self.stop()
-
-    def stop(self) -> None:
-        self._pool.terminate()
-        self._pool.join()
-
-
-def balanced(costs: list[int], parts: int) -> list[list[int]]:
-    """Indices split into parts of about the same total cost (largest first, each to the
-    lightest part so far), each part in ascending order."""
-    loads = [[0, []] for _ in range(parts)]
-    for i in sorted(range(len(costs)), key=lambda i: -costs[i]):
-        lightest = min(loads, key=lambda load: load[0])
-        lightest[0] += costs[i]
-        lightest[1].append(i)
-    return [sorted(indices) for _, indices in loads]
+        os._exit(code)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from jinja2 import (Environment, FileSystemBytecodeCache, FileSystemLoader, StrictUndefined, TemplateError,
+from jinja2 import (Environment, FileSystemLoader, StrictUndefined, TemplateError,
                     TemplateNotFound, TemplateSyntaxError, pass_context)
 from markupsafe import Markup
 
@@ -73,14 +73,12 @@ def _cn_date(value: dt.date | None) -> str:
     return f"{value.year}年{value.month}月{value.day}日" if value else ""
 
 
-def make_environment(templates: Path, cache: Path | None = None) -> Environment:
-    """The one Jinja environment. auto_reload is off: a build never sees a template change,
-    and each include would stat its file. With a cache folder, compiled templates are kept
-    between builds (keyed by the template's source, so an edited template recompiles)."""
-    bytecode = FileSystemBytecodeCache(str(cache)) if cache is not None else None
+def make_environment(templates: Path) -> Environment:
+    """The one Jinja environment. auto_reload is off: a build never sees a template change
+    (serve makes a new environment when one changes), and each include would stat its file."""
     env = Environment(loader=FileSystemLoader(str(templates)), autoescape=True, auto_reload=False,
                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                      keep_trailing_newline=True, bytecode_cache=bytecode)
+                      keep_trailing_newline=True)
 
     @pass_context
     def url(context, target, anchor: str | None = None) -> str:
@@ -122,9 +120,8 @@ def make_environment(templates: Path, cache: Path | None = None) -> Environment:
 @dataclass
 class PageSpec:
     """One page to render: its template, the page and what else the template receives;
-    `later` holds what is worked out only when the page renders (in the worker that
-    renders it: the wording diffs of 9,000 task pages took half a second in the build's
-    own process at 20x)."""
+    `later` holds what is worked out only when the page renders (the wording diffs of a
+    task page: by whichever process renders it)."""
     template: str
     page: Page
     context: dict
@@ -308,7 +305,7 @@ def document_description(doc: Document) -> str:
 
 
 def document_spec(site: Site, doc: Document) -> PageSpec:
-    """A document's page (an incremental build renders just this one)."""
+    """A document's page (serve renders just this one after an edit of its body)."""
     gazette = site.documents.get(doc.gazette) if doc.gazette else None
     crumbs = [("首页", urls.HOME), ("文件", urls.DOCUMENTS)]
     if gazette:

@@ -38,6 +38,7 @@ from typing import Iterator, NamedTuple
 from . import cjk, lunrindex, parallel, urls
 from .markdown import section_texts
 from .model import Site
+from .publish import write_file
 
 _YEAR_IN_BRACKETS = re.compile(r"[\[(【〔［]\s*(\d{4})\s*[\])】〕］]")
 _RUNS = re.compile(f"([{cjk.HAN}]+)|([a-z0-9]+)")
@@ -87,8 +88,7 @@ def tokenize(text: str) -> list[str]:
 
 
 class Entry(NamedTuple):
-    """One thing the search finds. A tuple: an incremental build loads tens of thousands
-    of them with its state (at 100x 0.26 s as dataclasses, 0.12 s as tuples)."""
+    """One thing the search finds (a tuple: an archive has hundreds of thousands)."""
     kind: str           # document | task | agency
     title: str          # for a section, its heading; the document's title is in `parent`
     url: str
@@ -286,34 +286,21 @@ FIELDS_COST = 0.3    # weighing the boosted fields, against counting every text 
 ENTRY_COST = 100     # counting an entry's text costs about as much as this many more characters
 
 
-class Counting:
+def count_postings(items: list[Entry]) -> tuple[TokenPostings, Counter]:
     """The entries' postings, and how many entries use each character (used_characters),
-    counted by forked workers when there are enough entries (a range of entries each, the
-    first also weighing the boosted fields and so given fewer texts), while this process
-    goes on until result()."""
-
-    def __init__(self, items: list[Entry], workers: int | None = None):
-        self.items, self.job = items, None
-        workers = parallel.worker_count(workers)
-        if parallel.can_fork(workers) and len(items) >= PARALLEL_FROM:
-            jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
-            self.job = parallel.ForkedMap(_counted_part, jobs, items, workers)
-
-    def result(self) -> tuple[TokenPostings, Counter]:
-        parts = self.job.results() if self.job else [_counted_part(((0, len(self.items)), True), self.items)]
-        text, heads, fields, exact, used = zip(*parts)
-        for more in used[1:]:
-            used[0].update(more)
-        return TokenPostings(fields[0], _merged(text), _merged(heads), _merged_keys(exact)), used[0]
-
-    def stop(self) -> None:
-        if self.job is not None:
-            self.job.stop()
+    counted in ranges of entries by this process and a forked copy when there are enough
+    (the first range's part also weighs the boosted fields, and so has fewer texts)."""
+    workers = parallel.worker_count() if len(items) >= PARALLEL_FROM else 1
+    jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
+    parts = parallel.forked_map(lambda job: _counted_part(job, items), jobs)
+    text, heads, fields, exact, used = zip(*parts)
+    for more in used[1:]:
+        used[0].update(more)
+    return TokenPostings(fields[0], _merged(text), _merged(heads), _merged_keys(exact)), used[0]
 
 
-def _counted_part(job: tuple[tuple[int, int], bool], items: list[Entry] | None = None):
+def _counted_part(job: tuple[tuple[int, int], bool], items: list[Entry]):
     bounds, with_fields = job
-    items = items if items is not None else parallel.shared()
     text, heads = _text_postings(bounds, items)
     return (text.lists, heads.lists, _field_postings(items) if with_fields else None, _exact_keys(items, bounds),
             used_characters(items[bounds[0]:bounds[1]]))
@@ -497,37 +484,20 @@ def traditional_folds(used, pairs: list[tuple[str, str]] | None = None) -> str:
 
 
 class SearchIndex:
-    """The search files of a site, and what an edit needs to update them: the entries'
-    token postings (kept by incremental builds between builds)."""
+    """The search files of a site, and what an edit needs to update them (`serve` keeps
+    the index of the site it serves): the entries and their token postings."""
 
-    def __init__(self, site: Site, workers: int | None = None, later: bool = False):
-        """With later, the postings are counted while the caller goes on, until finish()."""
+    def __init__(self, site: Site):
         self.spans: dict[str, tuple[int, int]] = {}   # document -> its entries' positions
         self.items = entries(site, self.spans)
         self.task_documents = {c.document for c in site.collections.values()}
         self.collections = [[c.id, c.title] for c in site.collections.values()]
-        self.counting: Counting | None = Counting(self.items, workers)
-        if not later:
-            self.finish()
-
-    def finish(self) -> None:
-        self.postings, self.used = self.counting.result()
-        self.counting = None
+        self.postings, self.used = count_postings(self.items)
         self.shards = shard_count(self.postings)
         self.members: dict[int, set[str]] = {}   # shard -> its tokens
         for token in self.postings.tokens():
             self.members.setdefault(shard_of(token, self.shards), set()).add(token)
         self.pairs = traditional_pairs()
-
-    def __getstate__(self) -> dict:
-        # the entries as columns: a rebuild loads them in a third of the time it takes
-        # to load tens of thousands of tuples one by one (0.30 -> 0.19 s at 100x)
-        return {**self.__dict__, "items": tuple(zip(*self.items))}
-
-    def __setstate__(self, state: dict) -> None:
-        columns = state.pop("items")
-        self.__dict__.update(state)
-        self.items = list(map(Entry._make, zip(*columns)))
 
     def files(self) -> Iterator[tuple[str, str]]:
         """Every file of the search: (path under the site root, text), made one at a time
@@ -536,18 +506,18 @@ class SearchIndex:
             yield self._made(job)
         yield from self._small_files()
 
-    def write(self, output, workers: int | None = None) -> None:
-        """Every file of the search written by output (publish.Output: write(path, text));
-        the fragments and shards (most of the work: their JSON) by forked workers when
-        there are enough entries."""
+    def write(self, folder) -> None:
+        """Every file of the search written into folder; the fragments and shards (most of
+        the work: their JSON) shared with a forked copy when there are enough entries."""
         jobs = self._jobs()
-        workers = parallel.worker_count(workers)
-        if parallel.can_fork(workers) and len(self.items) >= PARALLEL_FROM:
-            parallel.forked_map(_write_jobs, [jobs[i::workers] for i in range(workers)], (self, output), workers)
-        else:
-            _write_jobs(jobs, (self, output))
+        workers = parallel.worker_count() if len(self.items) >= PARALLEL_FROM else 1
+
+        def part(n: int) -> None:
+            for job in jobs[n::workers]:
+                write_file(folder, *self._made(job))
+        parallel.forked_map(part, range(workers))
         for name, text in self._small_files():
-            output.write(name, text)
+            write_file(folder, name, text)
 
     def _jobs(self) -> list[tuple[str, int]]:
         return [("f", n) for n in range(-(-len(self.items) // FRAGMENT_SIZE))] + [("t", n) for n in range(self.shards)]
@@ -561,23 +531,6 @@ class SearchIndex:
         yield f"{SEARCH_DIR}/names.js", script_file("names", _json(names))
         yield f"{SEARCH_DIR}/collections.js", script_file("collections", _json(self.collections))
         yield self._manifest()
-
-    def apply(self, text: dict[str, array | None], used: dict[str, int], changed: dict[int, Entry]) -> None:
-        """What an incremental build changed, as it kept it: text postings (None: the
-        token is gone), the change in characters used and the entries that changed."""
-        self.used.update(used)
-        for position, entry in changed.items():
-            self.items[position] = entry
-        for token, postings in text.items():
-            members = self.members.setdefault(shard_of(token, self.shards), set())
-            if postings is None:
-                self.postings.text.pop(token, None)
-            else:
-                self.postings.text[token] = postings
-            if token in self.postings:
-                members.add(token)
-            else:
-                members.discard(token)
 
     def update(self, site: Site, edited) -> list[tuple[str, str]] | None:
         """After the bodies of the edited documents changed: the files that change, or
@@ -600,7 +553,7 @@ class SearchIndex:
                     return None
                 items[position] = after
                 changed.append(position)
-        touched = self.touched = set()   # the tokens whose text postings an incremental build keeps
+        touched = set()
         for position in changed:
             before = _weights(text_counts(entry_text(old, old[position])), text_scale(len(old[position].body)))
             after = _weights(text_counts(entry_text(items, items[position])), text_scale(len(items[position].body)))
@@ -609,9 +562,7 @@ class SearchIndex:
             self.postings.replace(position, moved, {t: after[t] for t in moved if t in after})
         delta = used_characters([items[p] for p in changed])
         delta.subtract(used_characters([old[p] for p in changed]))
-        self.used_delta = {ch: n for ch, n in delta.items() if n}   # kept by incremental builds
-        self.changed_entries = {p: items[p] for p in changed}          # and these
-        self.used.update(self.used_delta)
+        self.used.update(delta)
         self.items = items
         if shard_count(self.postings) != self.shards:
             return None
@@ -643,12 +594,6 @@ class SearchIndex:
                     "ranges": _ranges(self.items), "shards": self.shards,
                     "fold": traditional_folds(self.used, self.pairs)}
         return urls.SEARCH_INDEX, script_file("index", _json(manifest))
-
-
-def _write_jobs(jobs: list[tuple[str, int]], given=None) -> None:
-    index, output = given if given is not None else parallel.shared()
-    for job in jobs:
-        output.write(*index._made(job))
 
 
 def search_files(site: Site) -> Iterator[tuple[str, str]]:

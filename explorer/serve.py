@@ -1,6 +1,17 @@
 """`build.py serve`: serve site/ on localhost, rebuild when content changes, and reload
 the open browser page when its page was rewritten.
 
+The server holds the last good build in memory (the model, the templates, the search
+index, the ids of every page) and works out from it what a change touches (LiveSite):
+an edit of a document's body that leaves what other pages read of it (its front
+matter, headings, anchors, articles, the documents and agencies it refers to)
+re-renders that document's page and the search files of its entries; an edit of a
+template re-renders the pages whose templates use it; a static file is copied; anything
+else (data, front matter, a document added or removed) is a full build. Each writes
+into the served folder only; what serve holds after any edits is what a clean build
+gives (a test proves it). Code (explorer/, build.py) is read once: restart after an
+edit of it.
+
 Changes are watched with watchfiles (the operating system's file events, not a polling
 loop). A failed rebuild, whatever its cause, is reported in the terminal and on the open
 pages, and the watcher carries on: the last good site stays served and the next change
@@ -19,15 +30,26 @@ import hashlib
 import http.server
 import io
 import json
+import os
+import re
+import shutil
 import sys
 import threading
+import time
 import traceback
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-WATCHED = ("content", "data", "templates", "static", "explorer")
+from . import site as pipeline
+from .citations import Linker
+from .content import parse_document
+from .errors import ContentErrors
+from .linkcheck import LinkTable
+from .render import document_spec, render_page
+
+WATCHED = ("content", "data", "templates", "static")
 DEBOUNCE_MS = 300   # edits saved together (an editor's write-and-rename) make one rebuild
 LIVE = "/__live/"
 KEEP_ALIVE_S = 15
@@ -170,15 +192,171 @@ class _Tee(io.TextIOBase):
         self.stream.flush()
 
 
+class LiveSite:
+    """The site serve holds: the last good build, brought up to date by each change with
+    the least work that gives what a clean build would."""
+
+    def __init__(self, root: Path, out: Path):
+        self.root, self.out = root, out
+        self.built: pipeline.Built | None = None
+        self.linker: Linker | None = None
+
+    def full_build(self) -> str:
+        self.built, self.linker = None, None   # until it succeeds: the next change builds again
+        started = time.perf_counter()
+        built = pipeline.build(self.root, self.out)
+        for warning in built.warnings:
+            print(warning, file=sys.stderr)
+        self.built = built
+        return f"{_summary(built)} in {time.perf_counter() - started:.2f}s"
+
+    def apply(self, changed: set[Path]) -> str:
+        """Bring the served site up to date with the changed files; what was done. Raises
+        ContentErrors (the last good site stays) like a build."""
+        started = time.perf_counter()
+        done = None
+        if self.built is not None:
+            try:
+                done = self._edit(changed)
+            except ContentErrors:
+                done = None   # a full build reports the problem with the rest of the checks
+        if done is None:
+            return self.full_build()
+        return f"{done} in {time.perf_counter() - started:.2f}s"
+
+    def _edit(self, changed: set[Path]) -> str | None:
+        """An edit that touches a few pages, done; None when a full build is needed."""
+        kinds = {self._kind(path) for path in changed}
+        if kinds == {"body"}:
+            return self._bodies(sorted(changed))
+        if kinds == {"template"}:
+            return self._templates({path.name for path in changed})
+        if kinds == {"static"}:
+            folder = self.out.resolve()
+            shutil.rmtree(folder / "static")
+            shutil.copytree(self.built.site.theme_dir / "static", folder / "static")
+            return "copied static/"
+        return None
+
+    def _kind(self, path: Path) -> str:
+        site = self.built.site
+        if path.suffix == ".md" and path.parent == self.root / "content" / "documents" and \
+                path in {d.path for d in site.documents.values()} and path.is_file():
+            return "body"
+        if path.parent == site.theme_dir / "templates" and path.suffix == ".html" and path.is_file():
+            return "template"
+        if site.theme_dir / "static" in path.parents:
+            return "static"
+        return "other"
+
+    def _bodies(self, paths: list[Path]) -> str | None:
+        """Documents whose bodies changed and nothing else: their pages and search files."""
+        built = self.built
+        site = built.site
+        by_path = {d.path: d for d in site.documents.values()}
+        self.linker = self.linker or Linker(site)
+        fresh = []
+        for path in paths:
+            doc, edited = by_path[path], parse_document(path, self.root)
+            if edited.front_matter != doc.front_matter:
+                return None
+            body = pipeline.resolve_body(site, edited, self.linker)
+            if not _keeps_its_reach(site, doc, body.env):
+                return None
+            fresh.append((doc, edited, body))
+        for doc, edited, body in fresh:
+            doc.body, doc.html, doc.sections, doc.articles = edited.body, body.html, body.env.sections, body.env.articles
+        search_files = built.index.update(site, [doc for doc, _, _ in fresh])
+        if search_files is None:
+            return None
+        pages = {}
+        for doc, _, _ in fresh:
+            spec = document_spec(site, doc)
+            pages[spec.page.url] = render_page(built.env, site, spec)
+        self._publish_pages(pages, dict(search_files))
+        return f"rebuilt {', '.join(pages)} and {len(search_files)} search files"
+
+    def _templates(self, names: set[str]) -> str | None:
+        """Templates changed: the pages whose templates use them, rendered anew."""
+        built = self.built
+        env = pipeline.templates(built.site)
+        uses = template_uses(built.site.theme_dir / "templates")
+        specs = [s for s in built.specs if uses.get(s.template, {s.template}) & names]
+        folder = self.out.resolve()
+        links = pipeline.render_pages(env, built.site, specs, folder)
+        self._check(links)
+        built.env = env
+        return f"rebuilt {len(specs)} pages using {', '.join(sorted(names))}"
+
+    def _publish_pages(self, pages: dict[str, str], other: dict[str, str]) -> None:
+        links = LinkTable()
+        for url, html in pages.items():
+            links.add(url, html)
+        self._check(links, pages)
+        folder = self.out.resolve()
+        for path, text in {**pages, **other}.items():
+            partial = folder / f"{path}.partial"
+            partial.write_text(text, encoding="utf-8")
+            os.replace(partial, folder / path)
+
+    def _check(self, links: LinkTable, pages: dict[str, str] | None = None) -> None:
+        """The links of the pages rendered anew, against the site served; the pages' ids
+        become the site's."""
+        built = self.built
+        ids = {**built.links.ids, **links.ids}
+        links.ids = ids
+        problems = links.check(built.files, self.out.resolve(), pages)
+        if problems:
+            raise ContentErrors(problems)
+        built.links.ids = ids
+
+
+def _keeps_its_reach(site, doc, env) -> bool:
+    """Whether a body, resolved anew, leaves what other pages read of its document."""
+    return (not env.errors and env.anchors == doc.anchors and env.toc == doc.toc
+            and set(env.links_to) == doc.links_to and set(env.mentions) == doc.mentions
+            and [(a, label) for a, label, _ in env.articles] == [(a, label) for a, label, _ in doc.articles]
+            and [(a, heading) for a, heading, _ in env.sections] == [(a, heading) for a, heading, _ in doc.sections]
+            and all(anchor in site.documents[target].anchors for _, target, anchor in env.anchor_refs))
+
+
+_TEMPLATE_NAME = re.compile(r"""["']([\w./-]+\.html)["']""")
+
+
+def template_uses(folder: Path) -> dict[str, set[str]]:
+    """Each template and every template it uses, itself included, by extends, include,
+    import or shared() (any quoted name of a template counts: more is only slower)."""
+    named = {p.relative_to(folder).as_posix(): set(_TEMPLATE_NAME.findall(p.read_text(encoding="utf-8")))
+             for p in folder.rglob("*.html")}
+    uses = {}
+    for name in named:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(named.get(current, ()))
+        uses[name] = seen
+    return uses
+
+
+def _summary(built) -> str:
+    counts = built.page_counts()
+    return f"built {sum(counts.values())} pages from {len(built.site.documents)} documents"
+
+
 def _rebuild_safely(rebuild, live: LiveState | None = None) -> None:
+    """rebuild() reported; a failure, whatever its cause, keeps the watcher going."""
     errors = _Tee(sys.stderr)
     failure = None
     try:
         with _redirect_stderr(errors):
-            code = rebuild()
-        if code != 0:
-            failure = errors.copy.getvalue().strip() or f"exit status {code}"
-            print("rebuild failed (see above); still watching, the last good site is served", flush=True)
+            print(rebuild(), flush=True)
+    except ContentErrors as exc:
+        for error in exc.errors:
+            print(error, file=sys.stderr)
+        failure = "\n".join(map(str, exc.errors))
+        print(f"rebuild failed: {len(exc.errors)} error(s); still watching, the last good site is served", flush=True)
     except Exception:   # a bug must not stop the watcher: report it and keep going
         failure = traceback.format_exc()
         traceback.print_exc()
@@ -192,7 +370,7 @@ def _redirect_stderr(stream):
     return redirect_stderr(stream)
 
 
-def watch(root: Path, rebuild, stop: threading.Event, ready: threading.Event, live: LiveState | None = None) -> None:
+def watch(root: Path, site: LiveSite, stop: threading.Event, ready: threading.Event, live: LiveState | None = None) -> None:
     """Rebuild after each batch of changes until stop is set; ready is set once the
     operating system watches the folders (an edit before that would be missed)."""
     for changes in watchfiles.watch(*watched_paths(root), debounce=DEBOUNCE_MS, step=50, stop_event=stop,
@@ -200,17 +378,18 @@ def watch(root: Path, rebuild, stop: threading.Event, ready: threading.Event, li
         ready.set()
         if not changes:
             continue
-        names = sorted({Path(p).name for _, p in changes})
+        paths = {Path(p) for _, p in changes}
+        names = sorted({p.name for p in paths})
         shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
         print(f"changed: {shown}; rebuilding", flush=True)
-        _rebuild_safely(rebuild, live)
+        _rebuild_safely(lambda: site.apply(paths), live)
 
 
-def serve_and_watch(root: Path, out: Path, port: int, rebuild) -> int:
-    live = LiveState()
-    _rebuild_safely(rebuild, live)
+def serve_and_watch(root: Path, out: Path, port: int) -> int:
+    live, site = LiveState(), LiveSite(root, out)
+    _rebuild_safely(site.full_build, live)
     stop, ready = threading.Event(), threading.Event()
-    watcher = threading.Thread(target=watch, args=(root, rebuild, stop, ready, live), daemon=True)
+    watcher = threading.Thread(target=watch, args=(root, site, stop, ready, live), daemon=True)
     watcher.start()
     ready.wait(timeout=10)
     # the handler serves the folder by its link, so each request sees the newest build

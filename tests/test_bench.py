@@ -15,5 +15,7 @@ def test_bench_script_runs_on_the_seed_corpus(tmp_path):
     text = report.read_text(encoding="utf-8")
     assert "| 1× | 26 | 618 |" in text
     assert "seed corpus build ≤ 2 s wall" in text and "what every search loads first (gzip)" in text
-    assert "| corpus | load | resolve | copy | data | render | index |" in text
+    assert "| corpus | load | resolve | copy | render | index | check links | publish |" in text
+    assert "| corpus | a document's body | an agency's alias | the base template |" in text
+    assert "--full" not in text and "incremental" not in text
     assert "## Hostile input: checks that must stay linear" in text and "lineage cycle check" in text

@@ -59,9 +59,7 @@ def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
     project = tmp_path / "project"
     shutil.copytree(ROOT / "tests" / "fixtures" / "small", project)
     out = tmp_path / "site"
-    site = pipeline.load(project, theme=ROOT)
-    assert pipeline.resolve(site) == []
-    pipeline.write(site, out)
+    pipeline.build(project, out, theme=ROOT)
     before = _snapshot(out)
 
     _apply(case, project)
@@ -69,11 +67,7 @@ def test_invalid_input_is_reported_with_file_and_line(case, tmp_path):
     builds_before = sorted(p.name for p in builds_folder(out).iterdir())
     expected = (case / "expected.txt").read_text(encoding="utf-8").strip()
     with pytest.raises(ContentErrors) as caught:
-        site = pipeline.load(project, theme=ROOT)
-        problems = pipeline.resolve(site)
-        if problems:
-            raise ContentErrors(problems)
-        pipeline.write(site, out)
+        pipeline.build(project, out, theme=ROOT)
     assert [str(e) for e in caught.value.errors] == [expected]
     assert _snapshot(out) == before
     # and nothing else written or removed: not in the project, not beside the site

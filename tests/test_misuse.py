@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from explorer.publish import MARKER, TRASH, builds_folder
+from explorer.publish import MARKER, builds_folder
 
 from .conftest import ROOT, copy_project
 
@@ -130,12 +130,10 @@ sys.exit(build.main(["build"]))
 
 
 def _leftovers(project: Path) -> list[str]:
-    """What is beside the published build, but for the trash (emptied by the next full
-    build, or by one that changes nothing, but for its newest folder, which the next full
-    build recycles)."""
+    """What is beside the published build (and anything a build might keep between builds)."""
     current = os.readlink(project / "site").split("/")[-1]
-    return sorted(p.name for p in builds_folder(project / "site").iterdir()
-                  if p.name not in (".lock", current) and not p.name.startswith(TRASH))
+    kept = [".cache"] if (project / ".cache").exists() else []
+    return kept + sorted(p.name for p in builds_folder(project / "site").iterdir() if p.name not in (".lock", current))
 
 
 def test_a_build_killed_at_each_publish_step_leaves_a_complete_site_and_the_next_build_cleans_up(project):
@@ -165,14 +163,12 @@ def test_a_build_killed_at_each_publish_step_leaves_a_complete_site_and_the_next
         assert _leftovers(project) == [], f"left after the kill at step {step}"
         published = wanted
     assert kills >= 5   # the marker, the lock, the link, the rename, the clean-up at least
-    assert "nothing changed" in run(project, "build").stdout
-    assert len(list(builds_folder(project / "site").glob(f"{TRASH}*"))) <= 1   # the newest, for the next full build
 
 
 def test_builds_run_at_once_each_publish_a_complete_site(project):
     assert run(project, "build").returncode == 0
     expected = tree(project / "site")
-    builds = [subprocess.Popen([sys.executable, "build.py", "build", "--full"], cwd=project, stdout=subprocess.DEVNULL,
+    builds = [subprocess.Popen([sys.executable, "build.py", "build"], cwd=project, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True) for _ in range(6)]
     for process in builds:
         assert process.wait(timeout=120) == 0, process.stderr.read()
@@ -187,7 +183,7 @@ def test_an_interrupted_build_stops_cleanly_and_keeps_the_site(tmp_path, signum)
     assert run(project, "build").returncode == 0
     before = tree(project / "site")
     builds = builds_folder(project / "site")
-    process = subprocess.Popen([sys.executable, "build.py", "build", "--full"], cwd=project, stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "build.py", "build"], cwd=project, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 60
     current = os.readlink(project / "site").split("/")[-1]
@@ -248,15 +244,6 @@ def test_a_missing_static_folder_is_reported(project):
     result = run(project, "build")
     assert failed(result, "static: folder is missing"), result.stderr
     assert not (project / "site").exists()
-
-
-def test_a_cache_that_is_a_file_is_a_warning_and_the_build_goes_on(project):
-    (project / ".cache").write_text("not a folder", encoding="utf-8")
-    result = run(project, "build")
-    assert result.returncode == 0, result.stderr
-    assert ".cache/templates: warning: cannot keep compiled templates here" in result.stderr
-    assert ".cache/build: warning: cannot keep the build's state here (Not a directory)" in result.stderr
-    assert (project / "site" / "index.html").is_file()
 
 
 def test_a_site_url_with_a_line_break_is_refused(project):
@@ -326,7 +313,6 @@ def test_what_cannot_be_read_or_written_is_named(own_project, path, mode, messag
         targets += [p for p in own_project.rglob("*") if p.is_dir() and not p.is_symlink()]
     for target in targets:
         target.chmod(mode)
-    # nothing changed is no build at all: the read-only project is asked for a full one
-    result = run(own_project, "build", *(["--full"] if path == "." else []), prefix=prefix)
+    result = run(own_project, "build", prefix=prefix)
     assert failed(result, message), result.stderr
     assert tree(own_project / "site") == before

@@ -155,10 +155,7 @@ def test_the_404_page_works_two_folders_below_the_site_root(browser, root, tmp_p
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}{SUB_PATH}"
     try:
-        site = pipeline.load(root)
-        site.site_url = base
-        assert pipeline.resolve(site) == []
-        pipeline.write(site, docroot / SUB_PATH.strip("/"))
+        pipeline.build(root, docroot / SUB_PATH.strip("/"), site_url=base)
         page = browser.new_page()
         messages, failures = [], []
         page.on("console", lambda m: messages.append(m.text))
@@ -184,10 +181,7 @@ def test_the_404_page_works_two_folders_below_the_site_root(browser, root, tmp_p
 
 
 def test_sitemap_and_robots_use_the_configured_site_url(root, tmp_path):
-    site = pipeline.load(root)
-    site.site_url = "https://example.github.io/policy-explorer/"
-    pipeline.resolve(site)
-    pipeline.write(site, tmp_path / "site")
+    pipeline.build(root, tmp_path / "site", site_url="https://example.github.io/policy-explorer/")
     sitemap = (tmp_path / "site" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<loc>https://example.github.io/policy-explorer/documents/zfl-260.html</loc>" in sitemap
     assert "404.html" not in sitemap
@@ -239,42 +233,19 @@ def test_requirements_are_installed_by_hash(root):
             assert "--hash=sha256:" in block, block.splitlines()[0]
 
 
-def test_an_earlier_build_s_clean_up_never_removes_the_build_published_after_it(tmp_path, monkeypatch):
-    """Build C publishes, build B publishes and finishes, then C's clean-up runs: site/
-    must still be B's, whole."""
+def test_a_build_publishing_leaves_the_folder_of_a_build_still_running_and_the_next_removes_it(tmp_path):
     from explorer import publish
     out = tmp_path / "site"
-    late, early = publish.Staging(out), publish.Staging(out)
+    early, late = publish.Staging(out), publish.Staging(out)
     (late.folder / "page.html").write_text("B", encoding="utf-8")
-    deferred = []
-    monkeypatch.setattr(publish.Staging, "_clear", lambda self, spares: deferred.append((self, spares)))
     early.publish()
+    assert late.folder.is_dir()   # still running: its folder is left alone
     late.publish()
-    late.close()
-    monkeypatch.undo()
-    staging, spares = deferred[0]
-    staging._clear(spares)
     early.close()
+    late.close()
     assert out.resolve() == late.folder and (out / "page.html").read_text(encoding="utf-8") == "B"
-
-
-def test_output_recycles_the_pool_s_own_files_and_never_one_linked_elsewhere(tmp_path):
-    """A file the pool has at the same path is moved in and overwritten (shorter text
-    included); one linked from another folder, or not a file, stays in the pool."""
-    from explorer.publish import Output
-    pool, folder, other = tmp_path / "pool", tmp_path / "new", tmp_path / "published"
-    for base in (pool / "tasks", folder, other):
-        base.mkdir(parents=True)
-    (pool / "tasks" / "1.html").write_text("一段较长的旧文字，比新的长。", encoding="utf-8")
-    (pool / "shared.html").write_text("published", encoding="utf-8")
-    (other / "shared.html").hardlink_to(pool / "shared.html")
-    (pool / "folder.html").mkdir()
-    recycled = (pool / "tasks" / "1.html").stat().st_ino
-    output = Output(folder, pool)
-    for path in ("tasks/1.html", "shared.html", "folder.html", "new/2.html"):
-        output.write(path, f"新：{path}")
-    assert {p.relative_to(folder).as_posix(): p.read_text(encoding="utf-8") for p in folder.rglob("*") if p.is_file()} \
-        == {path: f"新：{path}" for path in ("tasks/1.html", "shared.html", "folder.html", "new/2.html")}
-    assert (folder / "tasks" / "1.html").stat().st_ino == recycled and not (pool / "tasks" / "1.html").exists()
-    assert (other / "shared.html").read_text(encoding="utf-8") == "published"
-    assert (pool / "shared.html").exists() and (pool / "folder.html").is_dir()
+    assert early.folder.is_dir()   # published before, and held then: the next build removes it
+    third = publish.Staging(out)
+    third.publish()
+    third.close()
+    assert sorted(p.name for p in publish.builds_folder(out).iterdir()) == [".lock", third.folder.name]

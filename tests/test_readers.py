@@ -257,9 +257,7 @@ def archive(tmp_path_factory):
     with open(project / "data" / "agencies.yaml", "a", encoding="utf-8") as agencies:
         for n in range(1, 61):
             agencies.write(f"- id: office-{n}\n  name: 示例第{n}办公室\n  category: 市政府部门\n")
-    site = pipeline.load(project)
-    assert pipeline.resolve(site) == []
-    pipeline.write(site, project / "site")
+    pipeline.build(project, project / "site")
     return project / "site"
 
 

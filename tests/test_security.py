@@ -36,10 +36,8 @@ def hostile_site(tmp_path_factory):
     agencies = project / "data" / "agencies.yaml"
     agencies.write_text(agencies.read_text(encoding="utf-8").replace(
         "  name: 市商务局\n", f"  name: '{PAYLOADS['agency']}'\n  aliases: [市商务局]\n"), encoding="utf-8")
-    site = pipeline.load(project, theme=ROOT)
-    assert pipeline.resolve(site) == []
     out = project / "site"
-    pipeline.write(site, out)
+    pipeline.build(project, out, theme=ROOT)
     return out
 
 

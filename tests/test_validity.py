@@ -60,10 +60,7 @@ def _project(tmp_path, as_of="2026-12-01", documents=DOCUMENTS):
 
 
 def _built(project):
-    site = pipeline.load(project)
-    assert pipeline.resolve(site) == []
-    pipeline.write(site, project / "site")
-    return site, project / "site"
+    return pipeline.build(project, project / "site").site, project / "site"
 
 
 def _statuses(out):
