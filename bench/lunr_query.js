@@ -8,12 +8,11 @@ const path = require("path");
 const vm = require("vm");
 
 const [site, ...queries] = process.argv.slice(2);
-const sandbox = { window: {}, performance };
-sandbox.globalThis = sandbox;
-vm.createContext(sandbox);
+const { loadSearch, newSandbox } = require("../tests/js/page_scripts.js");
+const sandbox = newSandbox();
 vm.runInContext(fs.readFileSync(path.join(site, "static/vendor/lunr-2.3.9/lunr.min.js"), "utf8"), sandbox);
 const lunr = sandbox.window.lunr || sandbox.lunr;
-const api = vm.runInContext(fs.readFileSync(path.join(site, "static/js/search.js"), "utf8") + "\n;window.PolicySearch", sandbox);
+const api = loadSearch(site, sandbox);
 const load = async (name) => {
   vm.runInContext(fs.readFileSync(path.join(site, "data", "search", name + ".js"), "utf8"), sandbox);
   return sandbox.window.PolicySearchFiles[name];

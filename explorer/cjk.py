@@ -54,9 +54,20 @@ SENTENCE_FINAL = "。！？；：…!?;:"
 CLOSERS = "”’」』》）)]】〕"
 _TRAILING_CLOSERS = re.compile(f"[{re.escape(CLOSERS)}]+$")
 
+# The rules the pages apply too: the build writes them into the site (TEXT_RULES, read by
+# static/js/text.js), so a reader's query is read as the build reads the documents.
+# Whitespace, as squeeze() removes it (Python's \s and JavaScript's \s differ at the edges).
+SPACES = " \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# The brackets a document number's year is printed in: 〔2021〕 (canonical), [2021], ［2021］, 【2021】, （2021）, ﹙2021﹚.
+YEAR_OPEN, YEAR_CLOSE = "〔[［【（(﹙", "〕]］】）)﹚"
+TEXT_RULES = {"han": HAN, "spaces": SPACES, "year_open": YEAR_OPEN, "year_close": YEAR_CLOSE}
+_SPACE_RUN = re.compile(f"[{SPACES}]+")
+_OPEN, _CLOSE = f"[{re.escape(YEAR_OPEN)}]", f"[{re.escape(YEAR_CLOSE)}]"
+YEAR_IN_BRACKETS = re.compile(f"{_OPEN}[{SPACES}]*(\\d{{4}})[{SPACES}]*{_CLOSE}")
+
 # 发文字号: 代字〔年〕号; printed bracket variants are normalised to 〔〕.
 DOC_NUMBER_RE = re.compile(
-    r"(?P<prefix>[\u4e00-\u9fff]{1,8}?)\s*[〔\[［【（(]\s*(?P<year>\d{4})\s*[〕\]］】）)]\s*第?\s*(?P<number>\d+)\s*号"
+    f"(?P<prefix>[\u4e00-\u9fff]{{1,8}}?)\\s*{_OPEN}\\s*(?P<year>\\d{{4}})\\s*{_CLOSE}\\s*第?\\s*(?P<number>\\d+)\\s*号"
 )
 ORDER_NUMBER_RE = re.compile(r"(?P<prefix>(?:市)?政府令)\s*第?\s*(?P<number>\d+)\s*号")
 # a number that names its issuer, as a whole: 宁波市人民政府令第16号, 宁波市人民代表大会常务委员会公告第12号
@@ -163,7 +174,12 @@ def cn_date(text: str) -> str | None:
 
 def squeeze(text: str) -> str:
     """Text with all whitespace removed, for comparisons that ignore layout."""
-    return re.sub(r"\s+", "", text)
+    return _SPACE_RUN.sub("", text)
+
+
+def canonical_years(text: str) -> str:
+    """A year in any of the brackets of a document number, in 〔〕: 甬政办发[2021]79号 -> 甬政办发〔2021〕79号."""
+    return YEAR_IN_BRACKETS.sub(r"〔\1〕", text)
 
 
 _INVISIBLE = re.compile("[\u200b-\u200d\u2060\ufeff\u00ad]")

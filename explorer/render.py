@@ -224,22 +224,15 @@ FEED_ENTRIES = 50   # documents in feed.xml, the newest by publication date
 LIST_PAGE = 200   # documents listed in documents.html itself; site.js brings the rest (documents-list.js)
 
 
-def document_list_rows(documents: list[Document]) -> list[list]:
-    """The rows of the documents list as site.js builds them beyond its first page, in
-    the order of LIST_ROW (a file of its own: at 2,600 documents the list's HTML was 1.2 MB)."""
-    rows = []
-    for doc in documents:
-        number = doc.doc_number
-        rows.append([urls.url_for(doc), doc.title, str(number) if number else "",
-                     str(number.year or "") if number else "", str(number.number) if number else "",
-                     doc.sort_date.isoformat() if doc.sort_date else "", doc.type, doc.issuer or "",
-                     "|".join(issuers_of(doc)), doc.status.code if doc.status else "",
-                     doc.status.name if doc.status else "", doc.topic or ""])
-    return rows
+def document_list_rows(env: Environment, site: Site, page: Page) -> list[str]:
+    """Every row of the documents list, as the page's own rows are rendered (the
+    _document_table.html macro), for site.js to add beyond the first page (a file of its
+    own: at 2,600 documents the list's HTML was 1.2 MB)."""
+    table = env.get_template("_document_table.html").make_module({"site": site, "page": page, "issuers_of": issuers_of,
+                                                                      "documents": []})
+    return [str(table.document_row(doc)) for doc in site.documents_sorted()]
 
 
-LIST_ROW = ("url", "title", "number", "number_year", "number_seq", "date", "type", "issuer", "issuers",
-            "status", "status_name", "topic")
 _JOINT = re.compile(r"[、，,；;\s]+")
 
 

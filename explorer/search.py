@@ -40,14 +40,12 @@ from .markdown import section_texts
 from .model import Site
 from .publish import write_file
 
-_YEAR_IN_BRACKETS = re.compile(r"[\[(【〔［]\s*(\d{4})\s*[\])】〕］]")
 _RUNS = re.compile(f"([{cjk.HAN}]+)|([a-z0-9]+)")
 _UNIT = re.compile(f"[a-z0-9]+|[{cjk.HAN}]")
 _BIGRAM = re.compile(f"(?=([{cjk.HAN}]{{2}}))")
-_SPACES = re.compile(r"[ \t\n\r\u3000]+")
 # a document number's year and sequence number side by side (〔2021〕79): one token more, so a
 # query for 甬政办发〔2021〕79号 is not taken for a text that has 2021, 79 and 甬政办发 apart
-_NUMBER_AFTER_YEAR = re.compile(r"〔([0-9]{4})〕[ \t\n\r\u3000]*([0-9]+)")
+_NUMBER_AFTER_YEAR = re.compile(f"〔([0-9]{{4}})〕[{cjk.SPACES}]*([0-9]+)")
 
 # field: (short name in the index, boost)
 # The body is not a lunr field: lunr's format would make its postings several times the
@@ -68,8 +66,7 @@ KEYWORD_KEYS = ("document", "agency")
 
 
 def normalize(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text).lower()
-    return _YEAR_IN_BRACKETS.sub(r"〔\1〕", text)
+    return cjk.canonical_years(unicodedata.normalize("NFKC", text).lower())
 
 
 def tokenize(text: str) -> list[str]:
@@ -152,10 +149,6 @@ LUNR_SCALE = 1000         # lunr's weights are rounded to 3 decimals: sent as in
 TEXT_SCALE = 100          # a token's weight in an entry's text, as an integer
 
 
-def squeeze(text: str) -> str:
-    return _SPACES.sub("", text)
-
-
 def full_title(items: list[Entry], item: Entry) -> str:
     return f"{items[item.parent].title} · {item.title}" if item.parent >= 0 else item.title
 
@@ -176,7 +169,7 @@ def keys_of(item: Entry) -> list[str]:
 
 def entry_text(items: list[Entry], item: Entry) -> str:
     """What the text tiers look in: title, body and keywords, normalised, spaces removed."""
-    return squeeze(normalize(f"{full_title(items, item)}\n{item.body}\n{keywords_of(item)}"))
+    return cjk.squeeze(normalize(f"{full_title(items, item)}\n{item.body}\n{keywords_of(item)}"))
 
 
 def text_counts(text: str) -> Counter:
@@ -367,7 +360,7 @@ def _text_postings(bounds: tuple[int, int], items: list[Entry]) -> tuple[_Postin
     for position in range(*bounds):
         item = items[position]
         text.add_counts(position, text_counts(entry_text(items, item)), text_scale(len(item.body)))
-        titles = "\n".join(squeeze(normalize(k)) for k in (full_title(items, item), *keys_of(item)))
+        titles = "\n".join(cjk.squeeze(normalize(k)) for k in (full_title(items, item), *keys_of(item)))
         heads.add(position, text_counts(titles).keys())
     return text, heads
 
@@ -387,7 +380,7 @@ def _exact_keys(items: list[Entry], bounds: tuple[int, int]) -> dict[str, tuple[
         item = items[position]
         for side, names in ((0, keys_of(item)), (1, item.agencies.split())):
             for name in names:
-                positions = exact.setdefault("=" + squeeze(normalize(name)), ([], []))[side]
+                positions = exact.setdefault("=" + cjk.squeeze(normalize(name)), ([], []))[side]
                 if not positions or positions[-1] != position:   # an agency may lead and support
                     positions.append(position)
     return exact

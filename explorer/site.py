@@ -31,7 +31,7 @@ from .model import Document, Site
 from .progress import QUIET, Progress
 from .publish import Staging, refusal, write_file
 from .relations import derive_back_references
-from .render import (FEED_ENTRIES, LIST_ROW, PageSpec, agency_record, compile_templates, document_list_rows,
+from .render import (FEED_ENTRIES, PageSpec, agency_record, compile_templates, document_list_rows,
                      document_record, make_environment, page_specs, render_page, task_record, template_error)
 from .search import SearchIndex, script_file
 from .sourcefiles import read_bytes
@@ -219,7 +219,7 @@ def build(root: Path, out: Path, site_url: str | None = None, strict: bool = Tru
             folder = staging.folder
             with stage("copy"):
                 copy_files(site, folder)
-                write_data(site, specs, folder)
+                write_data(site, specs, folder, env)
             with stage("render", total=len(specs)):
                 links = render_pages(env, site, specs, folder, progress)
             with stage("index"):
@@ -303,7 +303,7 @@ def copy_files(site: Site, folder: Path) -> None:
             (folder / "sources" / source.original.file).write_bytes(read_bytes(original, site.root))
 
 
-def write_data(site: Site, specs: list[PageSpec], folder: Path) -> None:
+def write_data(site: Site, specs: list[PageSpec], folder: Path, env: Environment) -> None:
     """The published data (JSON, CSV) and what hosts read: .nojekyll, robots.txt, sitemap.xml."""
     (folder / "data").mkdir()
     _write_json(folder / urls.DOCUMENTS_JSON, (document_record(d) for d in site.documents_sorted()))
@@ -314,9 +314,11 @@ def write_data(site: Site, specs: list[PageSpec], folder: Path) -> None:
     if site.agencies:
         _write_json(folder / urls.AGENCIES_JSON, (agency_record(a) for a in site.agencies.values()))
     (folder / urls.FEED).write_text(atom_feed(site), encoding="utf-8")
-    rows = json.dumps({"layout": LIST_ROW, "rows": document_list_rows(site.documents_sorted())},
-                      ensure_ascii=False, separators=(",", ":"))
+    listed = next(s.page for s in specs if s.page.url == urls.DOCUMENTS)
+    rows = json.dumps({"rows": document_list_rows(env, site, listed)}, ensure_ascii=False, separators=(",", ":"))
     (folder / urls.DOCUMENTS_LIST).write_text(script_file("documents", rows, holder="PolicyLists"), encoding="utf-8")
+    (folder / urls.TEXT_RULES).write_text(script_file("text", json.dumps(cjk.TEXT_RULES, ensure_ascii=False),
+                                                      holder="PolicyRules"), encoding="utf-8")
     (folder / ".nojekyll").write_text("", encoding="utf-8")
     (folder / "robots.txt").write_text(robots_txt(site.site_url), encoding="utf-8")
     if site.site_url:

@@ -22,6 +22,10 @@ AGENCIES_JSON = "data/agencies.json"
 FEED = "feed.xml"
 DOCUMENTS_LIST = "data/documents-list.js"   # the documents list's rows beyond its first page, for site.js
 FAVICON = "static/favicon.svg"
+TEXT_RULES = "data/text-rules.js"   # explorer/cjk.py's TEXT_RULES, for static/js/text.js
+# the page's scripts, in the order they run (deferred: each sees what the ones before it defined)
+SCRIPTS = ("static/js/text.js", "static/js/site.js", "static/js/search-index.js", "static/js/search-rank.js",
+           "static/js/search-box.js", "static/js/search-page.js")
 
 
 def url_for(target) -> str:

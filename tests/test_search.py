@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from explorer import search
+from explorer import cjk, search
 
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "tests" / "js" / "search_cli.js"
@@ -57,14 +57,37 @@ def test_tokenizer_rules():
 
 
 @needs_node
-def test_python_and_javascript_tokenizers_agree_on_600_strings():
-    strings = _generated_strings(600)
-    assert _node("tokenize", data=strings) == [search.tokenize(s) for s in strings]
+def test_python_and_javascript_text_rules_agree_on_600_strings(built_site):
+    """The page reads text with the rules explorer/cjk.py gives it (data/text-rules.js):
+    squeezed, its years' brackets made 〔〕, normalised and tokenized alike."""
+    strings = _generated_strings(600) + ["甬政办发﹙2021﹚79号", "a\u00a0b\u2003c\u3000d", "国办发 [ 2021 ] 24号"]
+    rules = _node("rules", str(built_site), data=strings)
+    assert [r["squeeze"] for r in rules] == [cjk.squeeze(s) for s in strings]
+    assert [r["years"] for r in rules] == [cjk.canonical_years(s) for s in strings]
+    assert [r["normalize"] for r in rules] == [search.normalize(s) for s in strings]
+    assert [r["tokenize"] for r in rules] == [search.tokenize(s) for s in strings]
+
+
+@needs_node
+def test_a_document_number_is_read_alike_by_the_documents_box_and_the_search(built_site):
+    """Every way a reader types a number gives its canonical form, which is what the
+    build parses (cjk.DOC_NUMBER_RE) and what the search looks up."""
+    typed = ["甬政办发[2021]79号", "甬政办发（2021）79号", "甬政办发 2021年79号", "甬政办发〔2021〕第79号",
+             "甬政办发【 2021 】79号", "甬政办发2021年第079号"]
+    read = _node("numbers", str(built_site), data=typed)
+    assert {r["text"] for r in read} == {"甬政办发〔2021〕79号"}
+    parsed = cjk.DOC_NUMBER_RE.fullmatch(read[0]["text"])
+    assert (parsed["prefix"], parsed["year"], parsed["number"]) == ("甬政办发", "2021", "79")
+    assert _node("numbers", str(built_site), data=["第12号", "79号", "跨境电商"]) == [
+        {"prefix": "", "year": "", "seq": "12", "text": "第12号"}, {"prefix": "", "year": "", "seq": "79", "text": "第79号"},
+        None]
+    first = _node("search", str(built_site), data=[{"query": "甬政办发2021年79号"}, {"query": "甬政办发〔2021〕79号"}])
+    assert first[0]["results"] == first[1]["results"] and first[0]["results"][0]["tier"] == 4
 
 
 def test_the_text_postings_count_every_token_the_tokenizer_gives():
     for string in _generated_strings(600):
-        text = search.squeeze(search.normalize(string))   # as entry_text() gives a text
+        text = cjk.squeeze(search.normalize(string))   # as entry_text() gives a text
         counts = search.text_counts(text)
         assert counts.keys() >= set(search.tokenize(text)), string
         assert all(counts[token] == n for token, n in Counter(search.tokenize(text)).items() if len(token) > 1), string
@@ -248,9 +271,10 @@ def test_lunr_over_the_loaded_shards_scores_as_the_whole_index(built_site, root,
 
 
 @needs_node
-def test_the_page_reads_the_postings_layout_from_the_index_and_refuses_another_format(tmp_path):
+def test_the_page_reads_the_postings_layout_from_the_index_and_refuses_another_format(built_site):
     manifest = {"format": search.INDEX_FORMAT, "postings": search.POSTINGS_LAYOUT, "fold": [], "layout": []}
-    script = (f"const s = require({json.dumps(str(ROOT / 'static' / 'js' / 'search.js'))});\n"
+    script = (f"const {{ loadSearch, newSandbox }} = require({json.dumps(str(ROOT / 'tests' / 'js' / 'page_scripts.js'))});\n"
+              f"const s = loadSearch({json.dumps(str(built_site))}, newSandbox());\n"
               "const m = JSON.parse(process.argv[1]);\n"
               "s.open(async () => m).then((i) => {\n"
               "  console.log(JSON.stringify([i.manifest.text, i.manifest.heads]));\n"

@@ -1,7 +1,7 @@
 // Ningbo Policy Explorer: progressive enhancements. Every page is complete without this file.
 "use strict";
 
-const squeeze = (s) => s.replace(/\s+/g, "").toLowerCase();
+const { squeeze, canonicalYears, numberQuery } = window.PolicyText;
 
 // Filters whose state lives in the URL query (?agency=…&role=lead), so a filtered view
 // can be shared; each form names its table, its count and how a row matches. Each option
@@ -75,22 +75,11 @@ function urlFilters(form, rows, count, matches, options = {}) {
   return apply;
 }
 
-// A document number as readers type it: any brackets (甬政办发[2021]79号, （2021）),
-// 2021年79号, 第79号, 79号 -> { prefix, year, seq } (year and prefix may be ""), or null.
-const BRACKET_YEAR = /[[(【〔［﹙]\s*([0-9]{4})\s*[\])】〕］﹚]/g;
-function numberQuery(text) {
-  const s = text.normalize("NFKC").replace(/\s+/g, "").replace(BRACKET_YEAR, "〔$1〕");
-  const match = s.match(/^(.*?)〔([0-9]{4})〕第?([0-9]+)号?$/) || s.match(/^(.*?)([0-9]{4})年第?([0-9]+)号$/);
-  if (match) return { prefix: match[1], year: match[2], seq: match[3] };
-  const bare = s.match(/^(.*?)第?([0-9]+)号$/);
-  return bare && !/[0-9]$/.test(bare[1]) ? { prefix: bare[1].replace(/第$/, ""), year: "", seq: bare[2] } : null;
-}
-
 (function documentIndex() {
   const table = document.getElementById("doc-table");
   const form = document.getElementById("doc-filters");
   if (!table || !form) return;
-  const normalized = (s) => squeeze(s.normalize("NFKC").replace(BRACKET_YEAR, "〔$1〕"));
+  const normalized = (s) => squeeze(canonicalYears(s.normalize("NFKC"))).toLowerCase();
   const matchesNumber = (row, number) => row.dataset.numberSeq === String(Number(number.seq)) &&
     (!number.year || row.dataset.numberYear === number.year) && normalized(row.dataset.number).includes(normalized(number.prefix));
   let parsed = [null, null];   // the last query and its number, parsed once per change
@@ -113,42 +102,10 @@ function numberQuery(text) {
   const script = document.createElement("script");
   script.src = table.dataset.rest;
   script.addEventListener("load", () => {
-    const { layout, rows: data } = window.PolicyLists.documents;
-    const at = Object.fromEntries(layout.map((name, i) => [name, i]));
-    const root = document.body.dataset.root || "";
-    const made = data.slice(rows.length).map((values) => {
-      const value = (name) => values[at[name]];
-      const row = document.createElement("tr");
-      Object.assign(row.dataset, { type: value("type"), issuer: value("issuer"), issuers: value("issuers"),
-        year: value("date").slice(0, 4), date: value("date"), title: value("title"), number: value("number") });
-      if (value("number")) Object.assign(row.dataset, { numberYear: value("number_year"), numberSeq: value("number_seq") });
-      if (value("status")) row.dataset.status = value("status");
-      if (value("topic")) row.dataset.topic = value("topic");
-      const cell = (label, ...content) => {
-        const td = document.createElement("td");
-        td.dataset.label = label;
-        td.append(...content);
-        row.append(td);
-      };
-      const date = document.createElement("time");
-      date.dateTime = date.textContent = value("date");
-      cell("日期", value("date") ? date : "—");
-      const link = document.createElement("a");
-      link.href = root + value("url");
-      link.textContent = value("title");
-      const status = document.createElement("span");
-      if (value("status") && value("status") !== "in_force") {
-        status.className = `status status-${value("status")}`;
-        status.textContent = value("status_name");
-        cell("标题", link, " ", status);
-      } else {
-        cell("标题", link);
-      }
-      cell("发文字号", value("number") || "—");
-      cell("文种", value("type"));
-      cell("发文机关", value("issuer") || "—");
-      return row;
-    });
+    // rows rendered by the build from the page's own row template (_document_table.html)
+    const holder = document.createElement("template");
+    holder.innerHTML = window.PolicyLists.documents.rows.slice(rows.length).join("");
+    const made = Array.from(holder.content.querySelectorAll("tr"));
     table.tBodies[0].append(...made);
     rows.push(...made);
     delete window.PolicyLists.documents;

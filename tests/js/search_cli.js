@@ -1,5 +1,6 @@
-// Runs the site's own search code (static/js/search.js) under Node, on a built site.
-//   node tests/js/search_cli.js tokenize < strings.json        -> [[tokens], ...]
+// Runs the site's own search code (its search scripts, tests/js/page_scripts.js) under Node, on a built site.
+//   node tests/js/search_cli.js rules SITE_DIR < strings.json -> [{squeeze, years, normalize, tokenize}, ...]
+//   node tests/js/search_cli.js numbers SITE_DIR < strings.json -> [numberQuery(s), ...]
 //   node tests/js/search_cli.js search SITE_DIR < queries.json -> [{results: [{url, title, kind, tier, score}], total, exact, files}, ...]
 //   node tests/js/search_cli.js suggest SITE_DIR < queries.json -> [["did you mean", ...], ...]
 //   node tests/js/search_cli.js shards SITE_DIR < strings.json -> [shard of each among 1024, ...]
@@ -11,22 +12,19 @@
 const fs = require("fs");
 const path = require("path");
 const vm = require("vm");
+const { loadSearch, newSandbox } = require("./page_scripts.js");
 
-const ROOT = path.resolve(__dirname, "..", "..");
 const input = JSON.parse(fs.readFileSync(0, "utf8"));
 const [mode, site] = process.argv.slice(2);
 
-// The page's search.js in a sandbox standing for the window (lunr too, as the reference the
-// `fields` mode compares with); index files are
-// run when the search asks for them, as the page's <script> tags would.
+// The page's search scripts in a sandbox standing for the window (lunr too, as the
+// reference the `fields` mode compares with); index files are run when the search asks
+// for them, as the page's <script> tags would.
 function loadSite(dir) {
-  const sandbox = { window: {}, performance };
-  sandbox.globalThis = sandbox;
-  vm.createContext(sandbox);
+  const sandbox = newSandbox();
   vm.runInContext(fs.readFileSync(path.join(dir, "static/vendor/lunr-2.3.9/lunr.min.js"), "utf8"), sandbox);
   sandbox.window.lunr = sandbox.window.lunr || sandbox.lunr;
-  const api = vm.runInContext(fs.readFileSync(path.join(dir, "static/js/search.js"), "utf8") +
-    "\n;window.PolicySearch", sandbox);
+  const api = loadSearch(dir, sandbox);
   const opened = () => {
     const files = [];
     const load = async (name) => {
@@ -42,11 +40,12 @@ function loadSite(dir) {
 }
 
 async function main() {
-  if (mode === "tokenize") {
-    const { tokenize } = require(path.join(ROOT, "static/js/search.js"));
-    return input.map(tokenize);
-  }
   const { api, opened, sandbox } = loadSite(site);
+  if (mode === "rules") {
+    return input.map((s) => ({ squeeze: api.squeeze(s), years: api.canonicalYears(s), normalize: api.normalize(s),
+                               tokenize: api.tokenize(s) }));
+  }
+  if (mode === "numbers") return input.map(api.numberQuery);
   const out = [];
   if (mode === "shards") {   // the shard of each string among 1024
     return input.map((token) => api.shardOf({ manifest: { shards: 1024 } }, token));
@@ -74,7 +73,7 @@ async function main() {
     } else if (mode === "suggest") {
       out.push(await api.suggest(index, q));
     } else {
-      process.stderr.write("usage: search_cli.js tokenize | search SITE_DIR | suggest SITE_DIR\n");
+      process.stderr.write("usage: search_cli.js rules|numbers|search|suggest|shards|fields SITE_DIR\n");
       process.exit(2);
     }
   }
