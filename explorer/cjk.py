@@ -15,7 +15,7 @@ CJK_PUNCT = r"\u3000-\u303f\uff00-\uffef\u2018\u2019\u201c\u201d\u2026\u2014\u00
 CJK_CHAR = f"[{HAN}{CJK_PUNCT}]"
 
 CN_DIGITS = "〇零一二三四五六七八九十百千两"
-_CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
+CN_VALUES = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
               "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 
@@ -24,8 +24,8 @@ def chinese_numeral(text: str) -> int:
     """Value of a Chinese numeral such as 十二, 二十五, 一百零三."""
     total, digit = 0, 0
     for ch in text:
-        if ch in _CN_VALUES:
-            digit = _CN_VALUES[ch]
+        if ch in CN_VALUES:
+            digit = CN_VALUES[ch]
         elif ch in _CN_UNITS:
             total += (digit or 1) * _CN_UNITS[ch]
             digit = 0
@@ -74,19 +74,6 @@ ORDER_NUMBER_RE = re.compile(r"(?P<prefix>(?:市)?政府令)\s*第?\s*(?P<number
 NAMED_NUMBER_RE = re.compile(r"(?P<prefix>[\u4e00-\u9fff]{2,24}?(?:令|公告))\s*[（(]?\s*第\s*(?P<number>\d+)\s*号\s*[）)]?")
 CN_DATE_RE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 
-# Print wrapping leaves ASCII spaces; a full-width space (U+3000) is typed on purpose,
-# between a name and a post (主任：张三　某部部长) or after an article's number, and stays.
-_STRAY_SPACE = re.compile(f"(?<={CJK_CHAR})[ ]+(?={CJK_CHAR})")
-_SPACE_AT_BRACKET = re.compile(f"(?<={CJK_CHAR})[ ]+(?=\\()|(?<=\\))[ ]+(?={CJK_CHAR})")
-# A space between two agency names in a joint title is kept: "市发展改革委 市商务局".
-_AGENCY_END = "委局厅办府院会部行"
-# a second agency's name after a space: three or more characters ending like an agency,
-# then 关于 or another name (a wrapped 委 员会 is too short to be one)
-_NEXT_AGENCY = re.compile(f"[\u4e00-\u9fff]{{2,20}}[{_AGENCY_END}](?=关于|[ \u3000])")
-_DAY_PREFIX = re.compile(r"^(\d{1,2}(-\d{1,2})?日|同日)$")
-_ENDS_WITH_NUMBER = re.compile(r"(〔\d{4}〕\d+|令第\d+)号$")
-
-
 @dataclass(frozen=True)
 class DocNumber:
     prefix: str
@@ -128,48 +115,6 @@ def ends_sentence(text: str) -> bool:
         # A parenthetical at the end of a line closes it: （牵头单位：…）, (2021-2025年)
         return True
     return stripped[-1] in SENTENCE_FINAL
-
-
-def remove_stray_spaces(text: str) -> str:
-    """Drop spaces that print wrapping left inside Chinese words: 宁 波 -> 宁波."""
-
-    def keep_or_drop(match: re.Match[str]) -> str:
-        before = text[match.start() - 1]
-        after = text[match.end()] if match.end() < len(text) else ""
-        if before in _AGENCY_END and after in "市省国":
-            return " "
-        if before in _AGENCY_END and _NEXT_AGENCY.match(text, match.end()):
-            return " "   # joint issuers: 国家发展改革委办公厅 商务部办公厅关于…
-        if _DAY_PREFIX.match(text, 0, match.start()):
-            return " "  # chronicle entries: 1日 市长…, 同日 全市…
-        if _ENDS_WITH_NUMBER.search(text, 0, match.start()):
-            return " "  # 甬政发〔2021〕52号 宁波市人民政府关于…
-        return ""
-
-    text = _STRAY_SPACE.sub(keep_or_drop, text)
-    return _SPACE_AT_BRACKET.sub("", text)
-
-
-# a date written in Chinese numerals, as signatures print it: 二〇一八年十一月十六日
-CN_NUMERAL_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
-                                r"\s*([一二三四五六七八九十]{1,4})\s*日")
-DATE_LINE_RE = re.compile(rf"^\s*(?:{CN_DATE_RE.pattern}|{CN_NUMERAL_DATE_RE.pattern})\s*$")
-
-
-def cn_date(text: str) -> str | None:
-    """ISO date of the first 2021年12月27日 (or 二〇二一年十二月二十七日) in text."""
-    match = CN_DATE_RE.search(text)
-    if match:
-        year, month, day = (int(g) for g in match.groups())
-    else:
-        match = CN_NUMERAL_DATE_RE.search(text)
-        if not match:
-            return None
-        year = int("".join(str(_CN_VALUES[c]) for c in match.group(1)))
-        month, day = chinese_numeral(match.group(2)), chinese_numeral(match.group(3))
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
 
 
 def squeeze(text: str) -> str:

@@ -1,35 +1,5 @@
-"""Pages: the model rendered through Jinja templates into (url, html) pairs.
-
-Context every template receives (the only place it is documented):
-  site        the Site
-  page        Page: url (site-root-relative), title, kind, breadcrumbs [(title, url|None)]
-  url(target, anchor=None)  relative link from this page to a model object or a site path
-  asset(path) relative link to a file under static/
-  shared(name)  the template `name` as every page of this folder and kind has it (the
-              header, the footer): rendered once, with `page` a Place (url: the folder,
-              kind), so it cannot show what is one page's own
-Page templates add:
-  data.html       files [(url, title, form, [(field, meaning)], records)], as_of
-  search.html     collections [Collection] (whether to offer the filter), kinds [(code, name)] of search.KINDS
-  404.html        (none): served for any missing path; base.html gives it <base href=SITE_URL>
-  index.html      coverage [relations.CoverageReport], types_count [(DocType, n)], gazettes [Document], latest [Document]
-  documents.html  documents [Document] (the first LIST_PAGE), total, page_size, sources [(SourceText, title, n)]; facets with counts: types [(DocType, n)], topics [(主题分类, n)], issuers [(name, n)] (joint
-                  issuers split), years [(year, n)], statuses [(code, name, n)]; as_of; issuers_of(doc)
-  documents_year.html  documents [Document] of one year, year, years [(year, n)], issuers_of(doc)
-  document.html   doc (Document), gazette (Document|None), items [Document] (gazette issues),
-                  source (SourceText), tasks [Collection] read from this document
-  tasks.html      collection, agencies [Agency] named in it, guided (bool: a task has a 指导 role), scopes [str], rows [(number, Task|None)],
-                  document (Document)
-  domain.html     collection, domain (str), tasks [Task], leader (str|None)
-  task.html       task, collection, document, domain_url, parents [(Task, parent diff, child diff)],
-                  chain [[Task]] (its sources level by level, up to the first list),
-                  previous, next (Task|None)
-  coverage.html   report (relations.CoverageReport: collection, parent, applicable, covered)
-  agencies.html   categories [(category, [Agency], url of its page when it has more than `shown`)], shown
-  agency_category.html  category, members [Agency]
-  agency.html     agency, lead, support, guide [(collection id, [(domain, [Task])])], lead_count,
-                  support_count, guide_count, charts [(Collection, [bar dicts])], collections, predecessor, successor,
-                  documents
+"""Pages: the model rendered through Jinja templates into (url, html) pairs. What each
+template receives is documented in docs/architecture.md (Templates).
 """
 from __future__ import annotations
 

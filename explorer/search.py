@@ -1,27 +1,13 @@
 """The search index: a pure function of the site model, written as small scripts the page
 loads on demand with <script> tags (so it works from file://, within the page's CSP).
+docs/search-index.md describes each file, with an example.
 
-Tokenizer (the same definition runs in static/js/search.js, and a test proves it):
-  1. NFKC (full-width letters, digits and brackets become ASCII), lower case;
-  2. a bracketed year becomes 〔year〕, so 甬政办发[2021]79号 = 甬政办发（2021）79号 = 甬政办发〔2021〕79号;
-  3. runs of Han characters become overlapping bigrams (a single character stays a unigram),
-     runs of ASCII letters and digits become words; everything else separates tokens.
-lunr's own pipeline (trimmer, stop words, stemmer) is not used: it would strip Han
-characters.
-
-Files (under data/search/):
-  index.js     the manifest: the number of token shards, kinds, store layout, position
-               ranges of kinds and collections, the traditional-character folds;
-  t/<n>.js     token shards, a token's by a hash of it (about SHARD_CHARS each): per token lunr's
-               weights for the boosted fields (title, number, agency, domain) and the
-               weight of the token in the entry's whole text; "=name" tokens: the
-               entries whose exact title, number or name it is, and the tasks of the
-               agency so named;
-  f/<n>.js     result fragments, FRAGMENT_SIZE entries each: what a result shows and the
-               text a snippet is cut from and the exact tiers are checked against;
-  names.js     titles, numbers and agency names, for "did you mean" (loaded only then);
-  collections.js  the task collections (id, title) the search page's filter offers.
-Entries are document sections and articles, tasks and agencies, by position.
+Tokenizer (static/js/text.js runs the same, and a test proves it): NFKC, lower case, a
+year in any brackets as 〔year〕 (cjk.canonical_years); runs of Han characters become
+overlapping bigrams (a single character stays a unigram), runs of ASCII letters and
+digits become words. lunr's own pipeline (trimmer, stop words, stemmer) is not used: it
+would strip Han characters. Entries are document sections and articles, tasks and
+agencies, by position.
 """
 from __future__ import annotations
 

@@ -37,6 +37,7 @@ import sys
 import threading
 import time
 import traceback
+from contextlib import redirect_stderr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -53,29 +54,7 @@ WATCHED = ("content", "data", "templates", "static")
 DEBOUNCE_MS = 300   # edits saved together (an editor's write-and-rename) make one rebuild
 LIVE = "/__live/"
 KEEP_ALIVE_S = 15
-RELOAD_JS = """// Served by `build.py serve` only: reloads this page when a rebuild changed it, and
-// shows a failed rebuild's message.
-(function () {
-  "use strict";
-  const page = location.pathname;
-  const events = new EventSource("/__live/events?page=" + encodeURIComponent(page));
-  let box = null;
-  events.addEventListener("reload", () => location.reload());
-  events.addEventListener("failed", (e) => {
-    if (!box) {
-      box = document.createElement("pre");
-      box.id = "live-build-error";
-      box.setAttribute("role", "alert");
-      Object.assign(box.style, { position: "fixed", inset: "auto 0 0 0", maxHeight: "50vh", overflow: "auto",
-        margin: "0", padding: "1rem", background: "#5c0000", color: "#fff", font: "14px/1.5 monospace",
-        whiteSpace: "pre-wrap", zIndex: "2147483647" });
-      document.body.append(box);
-    }
-    box.textContent = "构建失败（build failed）:\\n" + JSON.parse(e.data).message;
-  });
-  events.addEventListener("built", () => { if (box) { box.remove(); box = null; } });
-})();
-"""
+RELOAD_JS = (Path(__file__).parent / "live-reload.js").read_bytes()   # added by the server, never to the site
 
 
 class LiveState:
@@ -111,7 +90,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self):
         path = urlsplit(self.path).path
         if path == LIVE + "reload.js":
-            return self._send(RELOAD_JS.encode("utf-8"), "text/javascript; charset=utf-8")
+            return self._send(RELOAD_JS, "text/javascript; charset=utf-8")
         if path == LIVE + "events":
             return self._events(parse_qs(urlsplit(self.path).query).get("page", ["/"])[0])
         file = Path(self.translate_path(path))
@@ -350,7 +329,7 @@ def _rebuild_safely(rebuild, live: LiveState | None = None) -> None:
     errors = _Tee(sys.stderr)
     failure = None
     try:
-        with _redirect_stderr(errors):
+        with redirect_stderr(errors):
             print(rebuild(), flush=True)
     except ContentErrors as exc:
         for error in exc.errors:
@@ -363,11 +342,6 @@ def _rebuild_safely(rebuild, live: LiveState | None = None) -> None:
         print("rebuild crashed (see above); still watching, the last good site is served", flush=True)
     if live is not None:
         live.build_done(failure)
-
-
-def _redirect_stderr(stream):
-    from contextlib import redirect_stderr
-    return redirect_stderr(stream)
 
 
 def watch(root: Path, site: LiveSite, stop: threading.Event, ready: threading.Event, live: LiveState | None = None) -> None:

@@ -1,6 +1,7 @@
 import pytest
 
 from explorer import cjk
+from explorer.tools import rawtext
 
 
 @pytest.mark.parametrize("raw, clean", [
@@ -14,7 +15,7 @@ from explorer import cjk
     ("甬政发〔2021〕52号 宁波市人民政府关于", "甬政发〔2021〕52号 宁波市人民政府关于"),
 ])
 def test_stray_spaces_inside_chinese_words_are_removed(raw, clean):
-    assert cjk.remove_stray_spaces(raw) == clean
+    assert rawtext.remove_stray_spaces(raw) == clean
 
 
 @pytest.mark.parametrize("text, canonical, parts", [

@@ -12,6 +12,7 @@ import pytest
 
 from explorer import site as pipeline
 from explorer import validity
+from explorer.tools.proposals import propose
 from explorer.errors import ContentErrors
 
 from .conftest import ROOT, copy_project
@@ -184,11 +185,11 @@ def test_a_bad_as_of_is_named_by_line(tmp_path):
     ("根据《宁波市示例办法》，制定本实施细则。", "宁波市人民政府关于印发《宁波市示例办法》的通知", None, {}),   # itself
 ])
 def test_the_text_proposes_validity_and_relations(text, title, issued, expected):
-    assert validity.propose(text, title, issued).front_matter() == expected
+    assert propose(text, title, issued).front_matter() == expected
 
 
 def test_proposals_name_their_lines():
-    found = validity.propose("各区县（市）：\n\n本办法自2023年5月1日起施行。\n《示例》（甬政发〔2010〕1号）同时废止。", first_line=20)
+    found = propose("各区县（市）：\n\n本办法自2023年5月1日起施行。\n《示例》（甬政发〔2010〕1号）同时废止。", first_line=20)
     assert found.lines == {"effective": 22, "repeals": 23}
 
 

@@ -16,12 +16,13 @@ from pathlib import Path
 
 import yaml
 
-from .. import cjk, validity
+from .. import cjk
+from .proposals import propose
 from ..content import FIELDS, parse_front_matter, title_problem
 from ..errors import ContentError, ContentErrors, display_path
 from ..sourcefiles import Line, read_lines, read_text
 from ..yamllines import load_yaml
-from . import ids
+from . import ids, rawtext
 from .forms.shared import METADATA_LABELS, METADATA_LINE, metadata_label
 from .rawtext import (Box, Heading, ListBlock, Label, NodeBuilder, Paragraph, Report,
                       Signature, SourceProblem, Table, clean_inline, p_segments)
@@ -129,7 +130,7 @@ def _fill_dates_and_issuer(meta: dict, nodes: list, catalogue: Catalogue, number
     signatures = _signatures(nodes)
     if signatures:
         first = signatures[0]
-        meta["date"] = cjk.cn_date(first.lines[-1])
+        meta["date"] = rawtext.cn_date(first.lines[-1])
         names = [part for n in first.lines[:-1] if not n.startswith("市长") for part in n.split()]
         if names and not meta.get("issuer"):
             meta["issuer"] = "、".join(names)
@@ -142,7 +143,7 @@ def _fill_dates_and_issuer(meta: dict, nodes: list, catalogue: Catalogue, number
         if isinstance(node, Paragraph):
             match = _ISSUED_DATE.match(node.text)
             if match:
-                meta["published"] = cjk.cn_date(match.group(1))
+                meta["published"] = rawtext.cn_date(match.group(1))
 
 
 def _base_meta(doc_id: str | None, title: str, number, source: str, lines: list[Line]) -> dict:
@@ -232,7 +233,7 @@ def _read_head(lines: list[Line]) -> tuple[dict, int]:
             head["doc_number"] = number
         elif promulgation:
             head["doc_number"] = cjk.parse_doc_number(promulgation["number"])
-            head["published"] = cjk.cn_date(promulgation["date"])
+            head["published"] = rawtext.cn_date(promulgation["date"])
         elif head["title_parts"] and _SUBTITLE.match(text):
             head["title_parts"].append(text)   # （2027—2029年）, printed under the title
         elif text.endswith(("：", ":")) or cjk.ends_sentence(text) or cjk.heading_level(text) \
@@ -269,7 +270,7 @@ def import_single(lines: list[Line], source: str, catalogue: Catalogue, report: 
         raise ContentErrors([ContentError(source, lines[0].number if lines else 1,
                                           "no title found at the top of the text")])
     title = catalogue.titles.get(source) or stated.get("title") \
-        or cjk.remove_stray_spaces("".join(head["title_parts"]))
+        or rawtext.remove_stray_spaces("".join(head["title_parts"]))
     if source not in catalogue.titles:
         _check_title(title, source, next((line.number for line in lines if line.text.strip()), 1))
     number = head["doc_number"]
@@ -326,15 +327,15 @@ def _read_history(meta: dict, history: list[Line]) -> cjk.DocNumber | None:
     adopted = _ADOPTED.search(text)
     if adopted:
         meta["issuer"] = f"{adopted['body']}{adopted['rest']}"
-        meta["date"] = cjk.cn_date(adopted["date"])
+        meta["date"] = rawtext.cn_date(adopted["date"])
     promulgated = _PROMULGATED.search(text)
     if promulgated:
         number = cjk.parse_doc_number(promulgated["number"])
         if promulgated["date"]:
-            meta["published"] = cjk.cn_date(promulgated["date"])
+            meta["published"] = rawtext.cn_date(promulgated["date"])
     in_force = _IN_FORCE.search(text)
     if in_force:
-        meta["effective"] = cjk.cn_date(in_force["date"])
+        meta["effective"] = rawtext.cn_date(in_force["date"])
     return number
 
 
@@ -473,7 +474,7 @@ def _gazette_front(lines: list[Line], entries: list[TocEntry], report: Report) -
         if item:
             editorial.append(item)
             if item.startswith("出刊日期："):
-                meta["published"] = cjk.cn_date(item.removeprefix("出刊日期："))
+                meta["published"] = rawtext.cn_date(item.removeprefix("出刊日期："))
         elif editorial and re.match(r"^\d", text):
             editorial[-1] += text  # an address wrapped onto the next line
         elif toc_done and not cover and nodes and isinstance(nodes[-1], Label) and k > 0 and lines[k - 1].text.strip():
@@ -520,7 +521,7 @@ def _editorial_item(text: str) -> str | None:
         return None
     label = match["label"].replace(" ", "")
     value = match["value"].strip()
-    value = _name_list(value) if label in _NAME_ROLES else cjk.remove_stray_spaces(value)
+    value = _name_list(value) if label in _NAME_ROLES else rawtext.remove_stray_spaces(value)
     return f"{label}：{value}"
 
 
@@ -655,7 +656,7 @@ def _issue_number(lines: list[Line]) -> int:
 
 def _gazette_item(segment: list[Line], entry: TocEntry, source: str, catalogue: Catalogue,
                   report: Report) -> Draft:
-    title = cjk.remove_stray_spaces(clean_inline(segment[0].text))
+    title = rawtext.remove_stray_spaces(clean_inline(segment[0].text))
     rest = segment[1:]
     number = None
     for k, line in enumerate(rest):
@@ -745,7 +746,7 @@ def draft_markdown(draft: Draft) -> str:
     body = nodes_markdown(draft.nodes)
     meta = draft.meta
     issued = meta.get("date") or meta.get("published")
-    proposal = validity.propose(body, meta.get("title") or "", dt.date.fromisoformat(issued) if issued else None)
+    proposal = propose(body, meta.get("title") or "", dt.date.fromisoformat(issued) if issued else None)
     front = yaml.safe_dump(_ordered_meta({**meta, **proposal.front_matter()}), allow_unicode=True, sort_keys=False,
                            width=1000)
     return f"---\n{front}---\n\n{body}\n"

@@ -24,6 +24,65 @@ from .. import cjk
 from ..sourcefiles import Line
 
 
+# --- print repairs of Chinese text (the importer's; explorer/cjk.py holds the rules the build
+# and the page apply too) --------------------------------------------------------------
+
+# Print wrapping leaves ASCII spaces; a full-width space (U+3000) is typed on purpose,
+# between a name and a post (主任：张三　某部部长) or after an article's number, and stays.
+_STRAY_SPACE = re.compile(f"(?<={cjk.CJK_CHAR})[ ]+(?={cjk.CJK_CHAR})")
+_SPACE_AT_BRACKET = re.compile(f"(?<={cjk.CJK_CHAR})[ ]+(?=\\()|(?<=\\))[ ]+(?={cjk.CJK_CHAR})")
+# A space between two agency names in a joint title is kept: "市发展改革委 市商务局".
+_AGENCY_END = "委局厅办府院会部行"
+# a second agency's name after a space: three or more characters ending like an agency,
+# then 关于 or another name (a wrapped 委 员会 is too short to be one)
+_NEXT_AGENCY = re.compile(f"[\u4e00-\u9fff]{{2,20}}[{_AGENCY_END}](?=关于|[ \u3000])")
+_DAY_PREFIX = re.compile(r"^(\d{1,2}(-\d{1,2})?日|同日)$")
+_ENDS_WITH_NUMBER = re.compile(r"(〔\d{4}〕\d+|令第\d+)号$")
+
+
+
+def remove_stray_spaces(text: str) -> str:
+    """Drop spaces that print wrapping left inside Chinese words: 宁 波 -> 宁波."""
+
+    def keep_or_drop(match: re.Match[str]) -> str:
+        before = text[match.start() - 1]
+        after = text[match.end()] if match.end() < len(text) else ""
+        if before in _AGENCY_END and after in "市省国":
+            return " "
+        if before in _AGENCY_END and _NEXT_AGENCY.match(text, match.end()):
+            return " "   # joint issuers: 国家发展改革委办公厅 商务部办公厅关于…
+        if _DAY_PREFIX.match(text, 0, match.start()):
+            return " "  # chronicle entries: 1日 市长…, 同日 全市…
+        if _ENDS_WITH_NUMBER.search(text, 0, match.start()):
+            return " "  # 甬政发〔2021〕52号 宁波市人民政府关于…
+        return ""
+
+    text = _STRAY_SPACE.sub(keep_or_drop, text)
+    return _SPACE_AT_BRACKET.sub("", text)
+
+
+# a date written in Chinese numerals, as signatures print it: 二〇一八年十一月十六日
+CN_NUMERAL_DATE_RE = re.compile(r"([〇零一二三四五六七八九]{4})\s*年\s*([一二三四五六七八九十]{1,3})\s*月"
+                                r"\s*([一二三四五六七八九十]{1,4})\s*日")
+DATE_LINE_RE = re.compile(rf"^\s*(?:{cjk.CN_DATE_RE.pattern}|{CN_NUMERAL_DATE_RE.pattern})\s*$")
+
+
+def cn_date(text: str) -> str | None:
+    """ISO date of the first 2021年12月27日 (or 二〇二一年十二月二十七日) in text."""
+    match = cjk.CN_DATE_RE.search(text)
+    if match:
+        year, month, day = (int(g) for g in match.groups())
+    else:
+        match = CN_NUMERAL_DATE_RE.search(text)
+        if not match:
+            return None
+        year = int("".join(str(cjk.CN_VALUES[c]) for c in match.group(1)))
+        month, day = cjk.chinese_numeral(match.group(2)), cjk.chinese_numeral(match.group(3))
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
 @dataclass
 class Heading:
     line: int
@@ -197,9 +256,9 @@ def clean_inline(text: str) -> str:
     """One run of text made presentable: entities decoded, spaces normalised,
     stray spaces inside Chinese words removed."""
     text = html.unescape(text).replace("\u00a0", " ")
-    # a run with a full-width space in it separates two items (cjk.remove_stray_spaces)
+    # a run with a full-width space in it separates two items (remove_stray_spaces)
     text = re.sub(r"[ \t\u3000]+", lambda m: "\u3000" if "\u3000" in m.group(0) else " ", text).strip(" \u3000")
-    return cjk.remove_stray_spaces(text)
+    return remove_stray_spaces(text)
 
 
 def p_segments(text: str) -> list[str]:
@@ -300,7 +359,7 @@ def _looks_like_heading(text: str) -> int | None:
     return level
 
 
-_DATE_ONLY = cjk.DATE_LINE_RE
+_DATE_ONLY = DATE_LINE_RE
 _CLAUSE_ONLY = re.compile(r"^[（(]牵头单位[:：].*[）)]$")
 _RUN_ON_ITEMS = re.compile(r"(?<=[。；])\s+(?=\d{1,2}[.．](?!\d))")
 
@@ -671,3 +730,4 @@ def _is_flat_copy(cells: list[str], tables) -> bool:
                      or any(flat == [c for c in r if c] for r in rows)):
             return True
     return False
+

@@ -17,6 +17,7 @@ from io import BytesIO
 from statistics import median
 
 from ... import cjk
+from .. import rawtext
 from .shared import Extracted, FormProblem, join_pieces, normalise, table_lines
 
 _PAGE_NUMBER = re.compile(r"^\s*([—－–-]\s*\d{1,4}\s*[—－–-]|第\s*\d{1,4}\s*页(\s*[/，,]?\s*共\s*\d{1,4}\s*页)?|"
@@ -268,7 +269,7 @@ def _wraps_into(previous: _Line, line: _Line, size: float, left: float, right: f
     # short of the right edge: a paragraph's end, unless a character that may not start a
     # line was carried over with the one before it (then up to three characters short)
     short = right - previous.x1
-    if cjk.DATE_LINE_RE.match(previous.text):
+    if rawtext.DATE_LINE_RE.match(previous.text):
         return False
     if short > 3 * size or (short > 1.2 * size and cjk.ends_sentence(previous.text)):
         return False
