@@ -247,8 +247,7 @@ site = pipeline.load(Path(".")); pipeline.resolve(site)
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 out = Path(sys.argv[1]); shutil.rmtree(out, ignore_errors=True)
 started = time.perf_counter()
-for name, text in search.search_files(site):
-    path = out / name; path.parent.mkdir(parents=True, exist_ok=True); path.write_text(text, encoding="utf-8")
+search.SearchIndex(site).write(out)
 print(json.dumps({"seconds": time.perf_counter() - started, "model_kb": before,
                   "peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
                   "workers_kb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))"""
@@ -256,15 +255,16 @@ print(json.dumps({"seconds": time.perf_counter() - started, "model_kb": before,
 # lunr with the text as one more field, against our shards: the size of the postings only
 LUNR_BODY = """import gzip, json, sys, time
 from pathlib import Path
-sys.path.insert(0, ".")
-from explorer import site as pipeline, search, lunrindex
+sys.path.insert(0, "."); sys.path.insert(1, sys.argv[2])
+from explorer import site as pipeline, search
+from tests.lunrserial import build_index
 site = pipeline.load(Path(".")); pipeline.resolve(site)
 items = search.entries(site)
 documents = search.index_documents(items)
 for document, item in zip(documents, items):
     document["b"] = list(search.text_counts(search.entry_text(items, item)).elements())
 started = time.perf_counter()
-index = lunrindex.build_index(documents, [(s, b) for s, b in search.FIELDS.values()] + [("b", 1)])
+index = build_index(documents, [(s, b) for s, b in search.FIELDS.values()] + [("b", 1)])
 seconds = time.perf_counter() - started
 data = json.dumps(index, ensure_ascii=False, separators=(",", ":")).encode()
 shards = sum(len(gzip.compress(p.read_bytes(), 6)) for p in (Path(sys.argv[1]) / "data" / "search" / "t").iterdir())
@@ -339,7 +339,7 @@ def search_at_scale(work: Path, runs: int, built: dict[int, Path], factors: list
         ours_index = yaml.safe_load(done.stdout.strip().splitlines()[-1])
         lunr_body = None
         if factor <= 20:
-            done = subprocess.run([sys.executable, "-c", LUNR_BODY, str(work / "index-only")], cwd=project,
+            done = subprocess.run([sys.executable, "-c", LUNR_BODY, str(work / "index-only"), str(ROOT)], cwd=project,
                                   capture_output=True, text=True, check=True)
             lunr_body = yaml.safe_load(done.stdout.strip().splitlines()[-1])
         seconds, rss, _ = timed([str(PAGEFIND), "--site", str(served), "--quiet"], project)

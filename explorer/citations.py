@@ -47,13 +47,20 @@ class Linker:
                 if title:
                     self.titles.setdefault(cjk.squeeze(title), doc.id)
         self.agencies: dict[str, Agency] = {}
+        short: dict[str, Agency] = {}
         for agency in site.agencies.values():
             if agency.is_group:
                 continue
             for spelling in agency.spellings + ([agency.full_name] if agency.full_name else []):
                 if len(spelling) >= 4 and " " not in spelling:
                     self.agencies.setdefault(spelling, agency)
+                elif len(spelling) == 3:
+                    short.setdefault(spelling, agency)
         self._agency_re = re.compile(trie_pattern(self.agencies)) if self.agencies else None
+        # a three-character name (市外办) only where no other Chinese character touches it: in a
+        # list of agencies (市交通局、市外办), not inside a longer word of running text
+        self._short_re = re.compile(f"(?<![{cjk.HAN}])(?:{trie_pattern(short)})(?![{cjk.HAN}])") if short else None
+        self.agencies.update((k, v) for k, v in short.items() if k not in self.agencies)
         # 《国务院关于〈加快推进…工作方案〉的批复》: the inner title is a reference of its own
         self._quoted = (re.compile(r"《([^《》]{2,80})》"), re.compile(r"〈([^〈〉]{2,80})〉"))
 
@@ -71,8 +78,8 @@ class Linker:
                 target = self.titles.get(cjk.squeeze(match.group(1)))
                 if target:
                     found.append(Reference(match.start(), match.end(), "document", target))
-        if self._agency_re is not None:
-            for match in self._agency_re.finditer(text):
+        for pattern in (self._agency_re, self._short_re):
+            for match in pattern.finditer(text) if pattern is not None else ():
                 found.append(Reference(match.start(), match.end(), "agency", self.agencies[match.group(0)].id))
         found.sort(key=lambda r: (r.start, -(r.end - r.start)))
         out: list[Reference] = []

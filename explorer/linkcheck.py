@@ -26,11 +26,9 @@ def page_links(html: str) -> tuple[set[str], list[tuple[str, str]]]:
 
 
 class LinkTable:
-    """What the check needs of the pages, filled as each is rendered: the ids of each page,
-    each distinct target a page links to (site path, anchor) with the first page that
-    does, and the problems a link shows on its own (an absolute path, an outside script).
-    A link means the same from every page of a folder (the navigation, an agency): it is
-    resolved once per folder."""
+    """Filled as each page is rendered: its ids, each distinct target (path, anchor) it
+    links to with the first page that does, and what a link shows on its own (an absolute
+    path, an outside script). A link is resolved once per folder it is made from."""
 
     def __init__(self):
         self.ids: dict[str, frozenset[str]] = {}

@@ -1,11 +1,12 @@
-"""A lunr 2.3.9 index, serialised exactly as lunr.py's Builder.build().serialize() does,
-for documents whose fields are already token lists and with an empty pipeline.
+"""lunr 2.3.9's weights of the boosted fields (BM25 per field, times the field's boost),
+for documents whose fields are already token lists and with an empty pipeline, by term
+(weighted_postings): what the search shards carry, and from which the page scores a
+query as lunr would score it over the whole index.
 
-lunr.py builds through generic per-token objects and a vector class; this does the same
-arithmetic on plain dicts and lists, several times faster. A test proves the output
-equal to lunr.py's on the seed corpus, byte for byte once serialised. The search shards
-carry the same numbers by term (weighted_postings), and the page rebuilds a lunr index
-from the shards a query loads.
+lunr.py computes them through generic per-token objects and a vector class; this does
+the same arithmetic on plain dicts and lists, several times faster. A test serialises
+the same field vectors as lunr.py's Builder does (tests/lunrserial.py) and proves them
+equal to lunr.py's on the seed corpus, byte for byte.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from array import array
 from collections import Counter
 from typing import Iterator
 
-LUNR_VERSION = "2.3.9"
 K1 = 1.2
 B = 0.75
 
@@ -50,32 +50,6 @@ def _field_vectors(documents: list[dict[str, list[str]]], fields: list[tuple[str
                 elements.append((terms[term], round(score * boosts[name], 3), term))
             elements.sort()
             yield name, position, elements
-
-
-def build_index(documents: list[dict[str, list[str]]], fields: list[tuple[str, float]]) -> dict:
-    """documents[i][field] -> tokens; the ref of documents[i] is str(i)."""
-    names = [name for name, _ in fields]
-    terms: dict[str, int] = {}
-    vectors = []
-    inverted: dict[str, dict] = {}
-    for name, position, elements in _field_vectors(documents, fields, terms):
-        vectors.append([f"{name}/{position}", [x for index, score, _ in elements for x in (index, score)]])
-        for _, _, term in elements:
-            inverted.setdefault(term, {})[position, name] = True
-    postings = {}
-    for term in terms:   # lunr's key order: the fields, then _index; refs as they came
-        posting = {n: {} for n in names}
-        for position, name in sorted(inverted.get(term, {}), key=lambda pair: pair[0]):
-            posting[name][str(position)] = {}
-        posting["_index"] = terms[term]
-        postings[term] = posting
-    return {
-        "version": LUNR_VERSION,
-        "fields": names,
-        "fieldVectors": vectors,
-        "invertedIndex": [[term, postings[term]] for term in sorted(postings)],
-        "pipeline": [],
-    }
 
 
 def weighted_postings(documents: list[dict[str, list[str]]], fields: list[tuple[str, float]],

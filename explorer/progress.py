@@ -1,4 +1,5 @@
-"""Progress of a long build on stderr: the stage, and pages done of the total.
+"""Progress of a long build on stderr: the stage, and pages done of the total; and the
+time of each stage and this process's peak memory after it (build.py --timings).
 
 On a terminal, one line rewritten in place (and cleared at the end). Anywhere else (a CI
 log, a pipe), a plain line every PLAIN_EVERY seconds once a stage has run that long, so
@@ -6,6 +7,7 @@ short builds print nothing extra. Nothing at all when quiet.
 """
 from __future__ import annotations
 
+import resource
 import sys
 import time
 
@@ -22,6 +24,8 @@ class Progress:
         self.started = self.shown = time.monotonic()
         self.drawn = False
         self.interrupted = False
+        self.timings: dict[str, float] = {}   # stage -> seconds
+        self.peaks: dict[str, int] = {}       # stage -> this process's peak RSS after it (KB)
 
     def interrupt(self, *_signal) -> None:
         """A signal handler: the build stops at its next stage or count of pages (before it
@@ -54,8 +58,10 @@ class Progress:
         self.drawn = False
 
     def _ended(self) -> None:
-        """Off a terminal, a stage that ran long says so when it ends."""
+        """The stage's time kept; off a terminal, a stage that ran long says so when it ends."""
         elapsed = time.monotonic() - self.started
+        if self.name:
+            self.timings[self.name], self.peaks[self.name] = elapsed, peak_rss_kb()
         if self.name and not self.quiet and not self.terminal and elapsed >= PLAIN_EVERY:
             count = f", {self.done:,} pages" if self.total else ""
             self.stream.write(f"{self.name}: done in {elapsed:.0f} s{count}\n")
@@ -81,4 +87,7 @@ class Progress:
             self.shown = now
 
 
-QUIET = Progress(quiet=True)
+def peak_rss_kb() -> int:
+    """This process's largest resident set so far, in KB (Linux and macOS differ in unit)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // 1024 if sys.platform == "darwin" else peak

@@ -1,15 +1,9 @@
-"""Where a build goes, and how it replaces the last one.
+"""Where a build goes, and how it replaces the last one (docs/architecture.md).
 
-The output (site/) is a symbolic link to a build folder in `.site.builds/` beside it. A
-build writes a new folder there, makes a new link to it and renames that link over
-site/: one rename, so a reader (a browser, `serve`, a Pages upload) sees the old site or
-the new one, never none and never half. Each build folder has a lock file its build
-holds while it runs; a build that publishes removes every other folder whose lock
-nobody holds, so what a killed build left goes with the next.
-
-The output may only be absent, an empty folder, a link into its builds folder, or a
-folder that carries the MARKER of a build: never the project, an ancestor of it, one of
-its input folders, or a folder holding anything else.
+The output (site/) is a symbolic link to a build folder in `.site.builds/` beside it,
+replaced by one rename; each build folder is locked by its build while it runs, and a
+build that publishes removes every other folder nobody holds. The output may only be
+absent, an empty folder, such a link, or a folder that carries a build's MARKER.
 """
 from __future__ import annotations
 

@@ -82,6 +82,7 @@ def make_environment(templates: Path) -> Environment:
         return parts[key]
 
     env.globals.update(url=url, asset=asset, urls=urls, domain_link=domain_link, root=root, shared=shared,
+                       task_csv_url=urls.task_csv_url,
                        relation_kinds=validity.RELATION_KINDS, category_name=category_name)
     env.filters["cn_date"] = _cn_date
     return env
@@ -152,12 +153,8 @@ def page_specs(site: Site) -> list[PageSpec]:
          gazettes=[d for d in documents if site.role(d) == "issue"],
          latest=[d for d in documents if site.role(d) != "issue"][:8])
     emit("404.html", Page(urls.NOT_FOUND, "页面不存在", "not-found"))
-    counts_of = _data_counts(site)
-    published = [(url, title, form, fields, counts_of[url]) for url, title, form, fields in DATA_FILES
-                 if (url not in (urls.TASKS_JSON, urls.TASKS_CSV) or site.collections)
-                 and (url != urls.AGENCIES_JSON or site.agencies)]
     emit("data.html", Page(urls.DATA, "数据下载", "data", [("首页", urls.HOME), ("数据下载", None)]),
-         files=published, as_of=site.as_of)
+         counts=_data_counts(site), csv_head=TASK_CSV_HEAD, as_of=site.as_of)
     emit("search.html", Page(urls.SEARCH, "搜索", "search", [("首页", urls.HOME), ("搜索", None)]),
          collections=list(site.collections.values()), kinds=list(search_kinds.values()))
     issuers = Counter(name for d in documents for name in issuers_of(d))
@@ -221,36 +218,20 @@ def _status_counts(documents: list[Document]) -> list[tuple[str, str, int]]:
 
 
 # The published data files and their fields, as the 数据下载 page (data.html) describes them.
-DATA_FILES = [
-    (urls.DOCUMENTS_JSON, "文件", "JSON：每篇文件一条", [
-        ("id", "文件编号（网址中的名称）"), ("title", "标题"), ("doc_number", "发文字号（统一为〔〕）"),
-        ("doc_number_parts", "发文字号的代字、年份、序号"), ("issuer", "发文机关"), ("date", "日期（成文日期，无则发布日期）"),
-        ("written", "成文日期"), ("published", "发布日期"), ("type", "文种"), ("topic", "主题分类"),
-        ("index_number", "索引号"), ("gazette", "刊载的公报"),
-        ("effective", "施行日期"), ("valid_until", "有效期至"),
-        ("status", "时效性：code、name、as_of（截至日期）、repealed_by（废止它的文件）"),
-        ("relations", "废止、修改、印发、依据的文件：kind、text、number、title、document（库内文件的编号）"),
-        ("related_by", "以本文件为对象的关系：kind、document"), ("source", "来源文本"), ("url", "页面")]),
-    (urls.TASKS_JSON, "任务", "JSON：每项任务一条", [
-        ("id", "任务编号"), ("collection", "所属任务清单"), ("number", "序号"), ("domain", "领域"), ("text", "任务内容"),
-        ("lead", "牵头单位（单位编号）"), ("support", "配合单位"), ("guide", "指导单位"), ("flagged", "▲专项任务"),
-        ("scope", "适用范围"), ("leader", "牵头市领导"), ("derived_from", "来源任务"), ("document", "出自的文件"),
-        ("anchor", "在文件中的位置"), ("url", "页面")]),
-    (urls.TASKS_CSV, "任务（表格）", "CSV，UTF-8 带 BOM（Excel 可直接打开）：每项任务一行，单位以“、”分隔", [
-        ("id, collection, number, domain, leader, flagged, text, lead, support, guide, scope, derived_from, url",
-         "与 tasks.json 同义的各列")]),
-    (urls.AGENCIES_JSON, "单位", "JSON：每个单位或统称一条", [
-        ("id", "单位编号"), ("name", "简称"), ("full_name", "全称"), ("aliases", "其他写法"), ("category", "类别"),
-        ("predecessor", "前身"), ("successor", "现为"), ("lead_count", "牵头任务数"), ("support_count", "配合任务数"),
-        ("url", "页面")]),
-    (urls.FEED, "新收录文件", "Atom 订阅源：最新 50 篇文件，按发布日期", []),
-]
+# data/tasks.csv and the CSV a task list downloads of the rows it shows: one row per task
+TASK_CSV_HEAD = ("清单", "序号", "▲专项", "领域", "牵头市领导", "任务内容", "牵头单位", "配合单位", "指导单位", "适用范围",
+                 "来源任务", "编号", "链接")
 
 
 def _data_counts(site: Site) -> dict[str, int]:
-    return {urls.DOCUMENTS_JSON: len(site.documents), urls.TASKS_JSON: len(site.all_tasks()),
-            urls.TASKS_CSV: len(site.all_tasks()), urls.AGENCIES_JSON: len(site.agencies),
-            urls.FEED: min(sum(1 for d in site.documents.values() if d.published or d.date), FEED_ENTRIES)}
+    """Records in each published data file (a site without tasks or agencies has no such file)."""
+    counts = {urls.DOCUMENTS_JSON: len(site.documents),
+              urls.FEED: min(sum(1 for d in site.documents.values() if d.published or d.date), FEED_ENTRIES)}
+    if site.collections:
+        counts[urls.TASKS_JSON] = counts[urls.TASKS_CSV] = len(site.all_tasks())
+    if site.agencies:
+        counts[urls.AGENCIES_JSON] = len(site.agencies)
+    return counts
 
 
 def _shortened(text: str, limit: int = 120) -> str:
@@ -411,6 +392,15 @@ def task_record(task: Task, site: Site) -> dict:
         "anchor": task.anchor,
         "url": urls.url_for(task),
     }
+
+
+def task_csv_row(task: Task, site: Site) -> list[str]:
+    """A task's row of TASK_CSV_HEAD (agencies joined with 、; 来源任务 as their ids; 链接 the
+    page's path in the site)."""
+    names = lambda agencies: "、".join(a.name for a in agencies)   # noqa: E731
+    return [site.collections[task.collection].title, str(task.number), "▲" if task.flagged else "", task.domain,
+            task.leader or "", task.text, names(task.lead), names(task.support), names(task.guide), task.scope or "",
+            " ".join(p.id for p in task.derived_from), task.id, urls.url_for(task)]
 
 
 def agency_record(agency: Agency) -> dict:

@@ -153,6 +153,14 @@ def keys_of(item: Entry) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
+def title_keys(items: list[Entry], item: Entry) -> list[str]:
+    """The texts the title tier looks in: the full title and the keys; a task's own title
+    only (第5项: its list's title before it is not the task's; the page does the same)."""
+    if item.kind == "task":
+        return [item.title[item.title.rfind(" 第") + 1:]]
+    return [full_title(items, item), *keys_of(item)]
+
+
 def entry_text(items: list[Entry], item: Entry) -> str:
     """What the text tiers look in: title, body and keywords, normalised, spaces removed."""
     return cjk.squeeze(normalize(f"{full_title(items, item)}\n{item.body}\n{keywords_of(item)}"))
@@ -184,12 +192,6 @@ def text_scale(body_length: int) -> float:
 def index_documents(items: list[Entry]) -> list[dict[str, list[str]]]:
     """The entries as lunr sees them: tokens per (short) field name."""
     return [{short: tokenize(getattr(item, name)) for name, (short, _) in FIELDS.items()} for item in items]
-
-
-def build_index(items: list[Entry]) -> dict:
-    """lunr 2.3.9 index of the boosted fields, whole (refs are positions): the numbers the
-    shards carry, in the serialisation lunr.py's Builder produces (a test proves it)."""
-    return lunrindex.build_index(index_documents(items), [(short, boost) for short, boost in FIELDS.values()])
 
 
 PARALLEL_FROM = 2000   # entries; below this, forking costs more than it saves
@@ -275,7 +277,7 @@ def count_postings(items: list[Entry]) -> tuple[TokenPostings, Counter]:
     text, heads, fields, exact, used = zip(*parts)
     for more in used[1:]:
         used[0].update(more)
-    return TokenPostings(fields[0], _merged(text), _merged(heads), _merged_keys(exact)), used[0]
+    return TokenPostings(fields[0], _merged(text), _merged(heads), _merged(exact)), used[0]
 
 
 def _counted_part(job: tuple[tuple[int, int], bool], items: list[Entry]):
@@ -326,15 +328,19 @@ class _Postings:
             postings.append(position)
 
 
-def _merged(parts) -> dict[str, array]:
-    """The parts' postings (token -> array) joined, in the order of their ranges."""
-    out: dict[str, array] = {}
+def _merged(parts) -> dict:
+    """The parts' postings joined, in the order of their ranges: token -> an array, or
+    key -> (entries, tasks) for the exact keys."""
+    out: dict = {}
     for part in parts:
         for token, postings in part.items():
-            if token in out:
-                out[token].extend(postings)
-            else:
+            if token not in out:
                 out[token] = postings
+            elif isinstance(postings, tuple):
+                out[token][0].extend(postings[0])
+                out[token][1].extend(postings[1])
+            else:
+                out[token].extend(postings)
     return out
 
 
@@ -346,7 +352,7 @@ def _text_postings(bounds: tuple[int, int], items: list[Entry]) -> tuple[_Postin
     for position in range(*bounds):
         item = items[position]
         text.add_counts(position, text_counts(entry_text(items, item)), text_scale(len(item.body)))
-        titles = "\n".join(cjk.squeeze(normalize(k)) for k in (full_title(items, item), *keys_of(item)))
+        titles = "\n".join(cjk.squeeze(normalize(k)) for k in title_keys(items, item))
         heads.add(position, text_counts(titles).keys())
     return text, heads
 
@@ -370,19 +376,6 @@ def _exact_keys(items: list[Entry], bounds: tuple[int, int]) -> dict[str, tuple[
                 if not positions or positions[-1] != position:   # an agency may lead and support
                     positions.append(position)
     return exact
-
-
-def _merged_keys(parts) -> dict[str, tuple[list[int], list[int]]]:
-    """The parts' exact keys joined, in the order of their ranges."""
-    out: dict[str, tuple[list[int], list[int]]] = {}
-    for part in parts:
-        for key, (keyed, tasks) in part.items():
-            if key in out:
-                out[key][0].extend(keyed)
-                out[key][1].extend(tasks)
-            else:
-                out[key] = (keyed, tasks)
-    return out
 
 
 def _json(value) -> str:
@@ -478,13 +471,6 @@ class SearchIndex:
             self.members.setdefault(shard_of(token, self.shards), set()).add(token)
         self.pairs = traditional_pairs()
 
-    def files(self) -> Iterator[tuple[str, str]]:
-        """Every file of the search: (path under the site root, text), made one at a time
-        (at an archive's size they are hundreds of megabytes together)."""
-        for job in self._jobs():
-            yield self._made(job)
-        yield from self._small_files()
-
     def write(self, folder) -> None:
         """Every file of the search written into folder; the fragments and shards (most of
         the work: their JSON) shared with a forked copy when there are enough entries."""
@@ -573,8 +559,3 @@ class SearchIndex:
                     "ranges": _ranges(self.items), "shards": self.shards,
                     "fold": traditional_folds(self.used, self.pairs)}
         return urls.SEARCH_INDEX, script_file("index", _json(manifest))
-
-
-def search_files(site: Site) -> Iterator[tuple[str, str]]:
-    """Every file of the search, by its path under the site root."""
-    return SearchIndex(site).files()

@@ -1,34 +1,20 @@
-"""`build.py serve`: serve site/ on localhost, rebuild when content changes, and reload
-the open browser page when its page was rewritten.
+"""`build.py serve`: serve site/ on localhost, bring it up to date as content changes,
+and reload the open browser page when its page was rewritten (docs/architecture.md).
 
-The server holds the last good build in memory (the model, the templates, the search
-index, the ids of every page) and works out from it what a change touches (LiveSite):
-an edit of a document's body that leaves what other pages read of it (its front
-matter, headings, anchors, articles, the documents and agencies it refers to)
-re-renders that document's page and the search files of its entries; an edit of a
-template re-renders the pages whose templates use it; a static file is copied; anything
-else (data, front matter, a document added or removed) is a full build. Each writes
-into the served folder only; what serve holds after any edits is what a clean build
-gives (a test proves it). Code (explorer/, build.py) is read once: restart after an
-edit of it.
-
-Changes are watched with watchfiles (the operating system's file events, not a polling
-loop). A failed rebuild, whatever its cause, is reported in the terminal and on the open
-pages, and the watcher carries on: the last good site stays served and the next change
-is built again.
-
-Live reload is added by the server, never written into the site: each HTML page it
-serves gets one <script src="/__live/reload.js"> (same origin, so the site's CSP allows
-it), which listens to /__live/events (server-sent events, allowed by connect-src
-'self'). After each build the server compares every open page with what it served and
-tells the pages that changed to reload; a failed build's message is sent to all of them.
+LiveSite holds the last good build in memory and brings each change in with the least
+work that gives what a clean build would (a test proves it): a body that keeps its
+reach re-renders its page and search files, a template the pages using it, a static
+file is copied, anything else is a full build. Code is read once: restart after editing
+it. A failed rebuild is reported in the terminal and on the open pages, and the last
+good site stays served. Live reload is added by the server to the pages it serves
+(same origin, within the site's CSP), never written into the site: each page listens to
+server-sent events, and after a build those whose bytes changed reload.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import http.server
-import io
 import json
 import os
 import re
@@ -37,7 +23,6 @@ import sys
 import threading
 import time
 import traceback
-from contextlib import redirect_stderr
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -155,20 +140,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 def watched_paths(root: Path) -> list[Path]:
     return [root / name for name in WATCHED if (root / name).is_dir()]
-
-
-class _Tee(io.TextIOBase):
-    """Writes to the terminal and keeps a copy (the open pages show a failed build's report)."""
-
-    def __init__(self, stream):
-        self.stream, self.copy = stream, io.StringIO()
-
-    def write(self, text: str) -> int:
-        self.copy.write(text)
-        return self.stream.write(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
 
 
 class LiveSite:
@@ -326,11 +297,9 @@ def _summary(built) -> str:
 
 def _rebuild_safely(rebuild, live: LiveState | None = None) -> None:
     """rebuild() reported; a failure, whatever its cause, keeps the watcher going."""
-    errors = _Tee(sys.stderr)
     failure = None
     try:
-        with redirect_stderr(errors):
-            print(rebuild(), flush=True)
+        print(rebuild(), flush=True)
     except ContentErrors as exc:
         for error in exc.errors:
             print(error, file=sys.stderr)

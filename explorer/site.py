@@ -9,12 +9,10 @@ import csv
 import gc
 import json
 import os
-import resource
+import re
 import shutil
-import sys
 import time
 from collections import Counter
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape   # xml.sax.saxutils's imports urllib, http and email: 20 ms of every build
 from pathlib import Path
@@ -28,20 +26,14 @@ from .errors import ContentError, ContentErrors, display_path
 from .linkcheck import LinkTable
 from .markdown import RenderEnv, render_body
 from .model import Document, Site
-from .progress import QUIET, Progress
+from .progress import Progress
 from .publish import Staging, refusal, write_file
 from .relations import derive_back_references
-from .render import (FEED_ENTRIES, PageSpec, agency_record, compile_templates, document_list_rows,
-                     document_record, make_environment, page_specs, render_page, task_record, template_error)
+from .render import (FEED_ENTRIES, TASK_CSV_HEAD, PageSpec, agency_record, compile_templates, document_list_rows,
+                     document_record, make_environment, page_specs, render_page, task_csv_row, task_record, template_error)
 from .search import SearchIndex, script_file
 from .sourcefiles import read_bytes
 from .taskdata import check_task_anchors, load_agencies, load_collections, load_lineage, load_tasks
-
-
-def peak_rss_kb() -> int:
-    """This process's largest resident set so far, in KB (Linux and macOS differ in unit)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak // 1024 if sys.platform == "darwin" else peak
 
 
 PARTS = ("documents", "agencies", "collections", "tasks", "lineage")
@@ -133,6 +125,9 @@ def resolve_relations(site: Site, linker: Linker) -> list[ContentError]:
             if target is None and relation.title:
                 target = linker.titles.get(cjk.squeeze(relation.title))
             relation.target = site.documents[target] if target else None
+            quoted = re.search(r"〈([^〈〉]+)〉", relation.title or "") if target is None else None
+            inner = linker.titles.get(cjk.squeeze(quoted.group(1))) if quoted else None
+            relation.inner = site.documents[inner] if inner and inner != doc.id else None
             if target == doc.id:
                 problems.append(ContentError(display_path(doc.path, site.root), relation.line,
                                              f"'{relation.kind}': '{relation.text}' is this document itself"))
@@ -178,60 +173,49 @@ class Built:
                        else "top-level" for s in self.specs)
 
 
-class Stages:
-    """Each stage of a build shown as it starts, and timed."""
-
-    def __init__(self, progress: Progress):
-        self.progress, self.timings, self.peaks = progress, {}, {}
-
-    @contextmanager
-    def __call__(self, name: str, total: int | None = None):
-        self.progress.stage(name, total)
-        started = time.perf_counter()
-        yield
-        self.timings[name] = time.perf_counter() - started
-        self.peaks[name] = peak_rss_kb()
-
-
 def build(root: Path, out: Path, site_url: str | None = None, strict: bool = True,
-          progress: Progress = QUIET, theme: Path | None = None) -> Built:
+          progress: Progress | None = None, theme: Path | None = None) -> Built:
     """The site of the project at root (with the templates and static files of theme,
     when given), published at out: load, resolve and check, render, index, check the
     links, publish. Raises ContentErrors, and leaves out as it was, when a stage finds a
     problem (broken links only when strict; else they are warnings)."""
-    stage = Stages(progress)
-    with stage("load"):
-        site = load(root, theme)
-        site.site_url = site_url
+    progress = progress or Progress(quiet=True)
+    progress.stage("load")
+    site = load(root, theme)
+    site.site_url = site_url
     problem = refusal(out, root, site.theme)
     if problem:
         raise ContentErrors([problem])
-    with stage("resolve"):
-        problems = resolve(site)
+    progress.stage("resolve")
+    problems = resolve(site)
     if problems:
         raise ContentErrors(problems)
     gc.freeze()   # the resolved model lives to the end: the collector's passes leave it alone
     try:
         env = templates(site)
         specs = page_specs(site)
-        staging = _new_staging(out, root)
+        try:
+            staging = Staging(out)
+        except OSError as exc:
+            raise ContentErrors([_write_error(exc, root)]) from None
         try:
             folder = staging.folder
-            with stage("copy"):
-                copy_files(site, folder)
-                write_data(site, specs, folder, env)
-            with stage("render", total=len(specs)):
-                links = render_pages(env, site, specs, folder, progress)
-            with stage("index"):
-                index = SearchIndex(site)
-                index.write(folder)
-            with stage("check links"):
-                files = written_files(folder)
-                problems = links.check(files, folder)
+            progress.stage("copy")
+            copy_files(site, folder)
+            write_data(site, specs, folder, env)
+            progress.stage("render", total=len(specs))
+            links = render_pages(env, site, specs, folder, progress)
+            progress.stage("index")
+            index = SearchIndex(site)
+            index.write(folder)
+            progress.stage("check links")
+            files = written_files(folder)
+            problems = links.check(files, folder)
             if problems and strict:
                 raise ContentErrors(problems)
-            with stage("publish"):
-                staging.publish()
+            progress.stage("publish")
+            staging.publish()
+            progress.finish()
         except BaseException as exc:
             staging.discard()
             if isinstance(exc, OSError):
@@ -242,14 +226,7 @@ def build(root: Path, out: Path, site_url: str | None = None, strict: bool = Tru
     finally:
         gc.unfreeze()
     warnings = [ContentError(p.path, p.line, p.message, warning=True) for p in problems]
-    return Built(site, env, specs, index, links, files, warnings, stage.timings, stage.peaks)
-
-
-def _new_staging(out: Path, root: Path) -> Staging:
-    try:
-        return Staging(out)
-    except OSError as exc:
-        raise ContentErrors([_write_error(exc, root)]) from None
+    return Built(site, env, specs, index, links, files, warnings, progress.timings, progress.peaks)
 
 
 def templates(site: Site) -> Environment:
@@ -264,7 +241,7 @@ def templates(site: Site) -> Environment:
 
 
 def render_pages(env: Environment, site: Site, specs: list[PageSpec], folder: Path,
-                 progress: Progress = QUIET) -> LinkTable:
+                 progress: Progress | None = None) -> LinkTable:
     """Every page rendered and written into folder (every other page by a forked copy,
     when there are enough); what the link check needs, collected meanwhile."""
     workers = parallel.worker_count() if len(specs) >= 5 * PARALLEL_FROM else 1
@@ -281,7 +258,7 @@ def render_pages(env: Environment, site: Site, specs: list[PageSpec], folder: Pa
                 return table, [problem]   # the build fails; one error per template fault is enough
             write_file(folder, spec.page.url, html)
             table.add(spec.page.url, html)
-            if n == 0 and done % 50 == 0:
+            if n == 0 and done % 50 == 0 and progress:
                 progress.update(min(done * workers, len(specs)))
         return table, []
     links = LinkTable()
@@ -311,6 +288,11 @@ def write_data(site: Site, specs: list[PageSpec], folder: Path, env: Environment
         _write_json(folder / urls.TASKS_JSON, (task_record(t, site) for t in site.all_tasks()))
         with open(folder / urls.TASKS_CSV, "w", encoding="utf-8-sig", newline="") as handle:
             write_tasks_csv(site, handle)
+        for collection in site.collections.values():   # what a list's download of the rows it shows reads
+            rows = {task.id: task_csv_row(task, site) for task in collection.tasks}
+            write_file(folder, urls.task_csv_url(collection.id), script_file(
+                f"tasks-csv/{collection.id}", json.dumps({"head": TASK_CSV_HEAD, "rows": rows}, ensure_ascii=False,
+                                                         separators=(",", ":")), holder="PolicyLists"))
     if site.agencies:
         _write_json(folder / urls.AGENCIES_JSON, (agency_record(a) for a in site.agencies.values()))
     (folder / urls.FEED).write_text(atom_feed(site), encoding="utf-8")
@@ -395,15 +377,7 @@ def _write_json(path: Path, records) -> None:
 
 
 def write_tasks_csv(site: Site, handle) -> None:
-    """One row per task; agencies joined with 、 (the file is opened with a BOM, so that
-    Excel reads UTF-8)."""
+    """One row per task (the file is opened with a BOM, so that Excel reads UTF-8)."""
     writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(["id", "collection", "number", "domain", "leader", "flagged", "text", "lead", "support", "guide",
-                     "scope", "derived_from", "url"])
-    for task in site.all_tasks():
-        writer.writerow([task.id, task.collection, task.number, task.domain, task.leader or "",
-                         "▲" if task.flagged else "", task.text, "、".join(a.name for a in task.lead),
-                         "、".join(a.name for a in task.support), "、".join(a.name for a in task.guide), task.scope or "",
-                         " ".join(p.id for p in task.derived_from), urls.url_for(task)])
-
-
+    writer.writerow(TASK_CSV_HEAD)
+    writer.writerows(task_csv_row(task, site) for task in site.all_tasks())

@@ -22,6 +22,7 @@ AGENCIES_JSON = "data/agencies.json"
 FEED = "feed.xml"
 DOCUMENTS_LIST = "data/documents-list.js"   # the documents list's rows beyond its first page, for site.js
 FAVICON = "static/favicon.svg"
+EARLY_SCRIPT = "static/js/early.js"   # the one script that runs before the page paints
 TEXT_RULES = "data/text-rules.js"   # explorer/cjk.py's TEXT_RULES, for static/js/text.js
 # the page's scripts, in the order they run (deferred: each sees what the ones before it defined)
 SCRIPTS = ("static/js/text.js", "static/js/site.js", "static/js/search-index.js", "static/js/search-rank.js",
@@ -74,6 +75,11 @@ def category_url(index: int) -> str:
 def year_url(year: int) -> str:
     """The documents of one year (a document id never holds a slash)."""
     return f"documents/years/{year}.html"
+
+
+def task_csv_url(collection_id: str) -> str:
+    """The CSV rows of a collection's tasks, for a task list's download of the rows it shows."""
+    return f"data/tasks-csv/{collection_id}.js"
 
 
 def domain_url(collection: Collection, index: int) -> str:

@@ -32,6 +32,7 @@ class Relation:
     title: str | None              # the target's title, when it names one (in 《》)
     line: int | None
     target: object = None          # the Document in the corpus, once resolved
+    inner: object = None           # else the Document its title quotes (《国务院关于〈X〉的批复》: X), if in the corpus
 
 
 @dataclass(frozen=True)

@@ -119,7 +119,8 @@ def test_search_page_collection_filter_from_the_url_and_the_select(page, built_s
     assert links and all(link.startswith("tasks/national/") for link in links), links
     until(page, "document.querySelector('select[name=collection]').value === 'national'")
     options = page.eval_on_selector_all("select[name=collection] option", "o => o.map(x => x.value)")
-    assert options == ["", "ningbo-pilot", "nine-cities", "national", "offshore-trade"]
+    assert options == ["", "ningbo-pilot", "nine-cities", "national", "offshore-trade", "manufacturing-renewal",
+                       "industrial-foundation"]
     page.evaluate("document.getElementById('search-results').dataset.ready = ''")
     page.select_option("select[name=collection]", "ningbo-pilot")
     links = _results(page)

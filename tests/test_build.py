@@ -178,7 +178,7 @@ def test_build_prints_a_summary(root, tmp_path):
     result = subprocess.run([sys.executable, "build.py", "build", "--out", str(tmp_path / "out"), "--timings"],
                             cwd=root, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert re.search(r"built \d+ pages \(72 agencies, 26 documents, 511 tasks, \d top-level\)", result.stdout)
+    assert re.search(r"built \d+ pages \(78 agencies, 26 documents, 581 tasks, \d top-level\)", result.stdout)
     assert "0 warnings" in result.stdout
     stages = re.findall(r"^  ([a-z ]+?) +[0-9.]+ ms$", result.stdout, re.M)
     assert stages == ["load", "resolve", "copy", "render", "index", "check links", "publish"]

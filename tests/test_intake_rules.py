@@ -157,3 +157,13 @@ def test_a_pdf_of_a_table_alone_is_its_rows(tmp_path):
     formfixtures.make_pdf([("table", [["序号", "任务内容", "牵头单位"], ["1", "建设一批示范项目。", "市商务局"]])], path)
     assert read_document(path.read_bytes(), "table.pdf").text.split("\n") == [
         "", "序号\t任务内容\t牵头单位", "1\t建设一批示范项目。\t市商务局", "", ""]
+
+
+def test_a_clause_that_names_its_city_leader_first_gives_the_leader_and_the_roles():
+    body = ("## 三、主要任务\n\n### （一）实施示例攻关工程\n\n"
+            "1. 加强示例攻关。到2025年完成示例。（牵头领导：张三；牵头单位：市科技局；配合单位：市发改委、市经信局）\n\n"
+            "2. 提升示例能力。（牵头单位：市经信局）\n")
+    first, second = clause_tasks(body)
+    assert (first.leader, first.lead, first.support) == ("张三", ["市科技局"], ["市发改委", "市经信局"])
+    assert first.domain == "（一）实施示例攻关工程" and first.text.startswith("1. 加强示例攻关。")
+    assert (second.leader, second.lead) == (None, ["市经信局"])

@@ -121,6 +121,7 @@ def test_no_page_requests_anything_outside_the_site(browser, served):
                  "agencies/commerce.html", "search.html?q=%E8%B7%A8%E5%A2%83"):
         page.goto(served + name)
         page.wait_for_load_state("networkidle")
+    page.goto(served + "index.html")   # the search page has its own box; every other page the header's
     page.focus("#site-search-input")
     page.keyboard.type("海关")
     page.wait_for_selector("#search-suggestions a.result")

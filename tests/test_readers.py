@@ -150,7 +150,7 @@ def test_the_rows_shown_download_as_csv(page, built_site):
     data = open(download.value.path(), "rb").read()
     assert data.startswith("\ufeff".encode())
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:2] == ["序号", "任务内容"] and len(rows) == shown + 1
+    assert rows[0][:3] == ["清单", "序号", "▲专项"] and len(rows) == shown + 1
     assert all("市商务局" in row[rows[0].index("牵头单位")] for row in rows[1:])
 
 
@@ -175,7 +175,7 @@ def test_task_rows_are_cards_on_a_phone(browser, built_site):
     page.locator(".filter-panel summary").click()
     assert page.locator("#task-filters").is_visible()
     label = page.locator("label.check").bounding_box()
-    assert label["width"] < PHONE["width"] / 2 and label["height"] < 40   # one line, not stretched
+    assert label["width"] < PHONE["width"] / 2 and 44 <= label["height"] < 60   # a finger's height, one line
     context.close()
 
 

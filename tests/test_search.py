@@ -12,6 +12,8 @@ import yaml
 
 from explorer import cjk, search
 
+from .lunrserial import whole_index
+
 ROOT = Path(__file__).resolve().parent.parent
 CLI = ROOT / "tests" / "js" / "search_cli.js"
 QUERIES = yaml.safe_load((ROOT / "tests" / "search_queries.yaml").read_text(encoding="utf-8"))
@@ -85,12 +87,27 @@ def test_a_document_number_is_read_alike_by_the_documents_box_and_the_search(bui
     assert first[0]["results"] == first[1]["results"] and first[0]["results"][0]["tier"] == 4
 
 
+@needs_node
+def test_a_document_number_never_matches_tasks_by_their_bare_numbers(built_site):
+    """国函〔2025〕39号 is not task 39 of every list: only what cites it is found."""
+    found = _node("search", str(built_site), data=[{"query": "国函〔2025〕39号"}, {"query": "39"}])
+    assert found[0]["results"] and not any(r["kind"] == "t" for r in found[0]["results"])
+    assert all("国函〔2025〕39号" in _entry_text(built_site, r["url"]) for r in found[0]["results"])
+    assert any(r["title"].endswith("第39项") for r in found[1]["results"])   # the bare number still finds them
+
+
 def test_the_text_postings_count_every_token_the_tokenizer_gives():
     for string in _generated_strings(600):
         text = cjk.squeeze(search.normalize(string))   # as entry_text() gives a text
         counts = search.text_counts(text)
         assert counts.keys() >= set(search.tokenize(text)), string
         assert all(counts[token] == n for token, n in Counter(search.tokenize(text)).items() if len(token) > 1), string
+
+
+def _entry_text(site: Path, url: str) -> str:
+    """The text of the page (or its section) a result opens, squeezed."""
+    from .sitetext import page_text
+    return cjk.squeeze(page_text(site / url.split("#")[0]))
 
 
 def _search_file(site: Path, name: str):
@@ -197,7 +214,7 @@ def test_our_lunr_builder_serialises_exactly_as_lunr_py(root):
     for position, item in enumerate(items):
         builder.add({"r": str(position), **item._asdict()})
     reference = json.dumps(builder.build().serialize(), ensure_ascii=False, separators=(",", ":"))
-    ours = json.dumps(search.build_index(items), ensure_ascii=False, separators=(",", ":"))
+    ours = json.dumps(whole_index(items), ensure_ascii=False, separators=(",", ":"))
     assert len(ours) > 100_000 and ours == reference
 
 
@@ -258,7 +275,7 @@ def test_lunr_over_the_loaded_shards_scores_as_the_whole_index(built_site, root,
     site = pipeline.load(root)
     pipeline.resolve(site)
     whole = tmp_path / "whole-index.json"
-    whole.write_text(json.dumps(search.build_index(search.entries(site)), ensure_ascii=False), encoding="utf-8")
+    whole.write_text(json.dumps(whole_index(search.entries(site)), ensure_ascii=False), encoding="utf-8")
     queries = [q["query"] for q in QUERIES[:30]] + ["宁波", "市发改委 市商务局"]
     out = _node("fields", str(built_site), str(whole), data=queries)
     compared = 0

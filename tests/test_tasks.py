@@ -143,8 +143,9 @@ def test_csv_opens_in_excel_with_one_row_per_task(built_site):
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     assert len(rows) == len(_json(built_site, "tasks.json"))
-    first = next(r for r in rows if r["id"] == "ningbo-pilot-1")
-    assert first["support"] == "市委网信办、市投资促进局"
+    first = next(r for r in rows if r["编号"] == "ningbo-pilot-1")
+    assert first["配合单位"] == "市委网信办、市投资促进局" and first["链接"] == "tasks/ningbo-pilot/1.html"
+    assert {r["▲专项"] for r in rows} == {"", "▲"} and all(r["序号"].isdigit() for r in rows)
 
 
 def test_national_index_shows_the_missing_rows_as_gaps(built_site):

@@ -118,7 +118,9 @@ def test_without_as_of_no_status_is_claimed(tmp_path):
     _, out = _built(project)
     statuses, _ = _statuses(out)
     assert set(statuses.values()) == {None}
-    assert "时效性" not in (out / "documents" / "yzf-2020-5.html").read_text(encoding="utf-8")
+    page = (out / "documents" / "yzf-2020-5.html").read_text(encoding="utf-8")
+    assert '<dt>时效性</dt><dd><span class="status status-unknown">未标注</span></dd>' in page
+    assert not any(name in page for name in validity.STATUS_NAMES.values())
 
 
 def test_pages_show_the_status_and_link_the_relations_both_ways(tmp_path):
@@ -198,3 +200,17 @@ def test_every_proposed_relation_reads_back_as_front_matter():
                  "《国务院关于〈示例方案〉的批复》（国函〔2025〕39号）"):
         number, title = validity.parse_relation(text)
         assert number is not None or title is not None, text
+
+
+@pytest.mark.parametrize("title, end", [
+    ("宁波市人民政府办公厅关于印发宁波市推进产业基础高级化实施方案(2021-2025年)的通知", "2025-12-31"),
+    ("关于印发《宁波市商务发展“十四五”规划》的通知", "2025-12-31"),
+    ("宁波市数字经济发展规划（2026—2030年）", "2030-12-31"),
+    ("宁波市“十三五”时期示例规划", "2020-12-31"),
+    ("“十三五”回顾和“十四五”展望", None),   # two periods: none proposed
+    ("宁波市人民政府关于示例事项的通知", None),
+])
+def test_a_plan_s_period_in_its_title_proposes_its_validity(title, end):
+    from explorer.tools.proposals import plan_period_end
+    assert (plan_period_end(title).isoformat() if plan_period_end(title) else None) == end
+    assert propose("本方案自印发之日起施行。", title, dt.date(2021, 6, 1)).front_matter().get("valid_until") == end

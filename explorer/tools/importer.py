@@ -152,6 +152,9 @@ def _base_meta(doc_id: str | None, title: str, number, source: str, lines: list[
             "source": source, "source_lines": [lines[0].number, lines[-1].number]}
 
 
+_IMAGE_CAPTION = re.compile(r"^\S{0,6}二维码$")   # 网站二维码, 微博二维码 under a printed code
+
+
 def _ordered_meta(meta: dict) -> dict:
     """Front matter fields in the order of content.FIELDS."""
     return {name: meta[name] for name in FIELDS if name in meta}
@@ -548,6 +551,8 @@ def _gazette_back(lines: list[Line], report: Report) -> list:
             nodes.append(ListBlock(line.number, [md_escape(p) for p in places], escaped=True))
             places = []
         text = " ".join(raw.split())
+        if _IMAGE_CAPTION.match(text):
+            continue   # the caption of a QR code printed on the cover: the image is not in the text
         if re.match(r"^《.*》简介$", text):
             nodes.append(Heading(line.number, 2, text))
         elif cjk.ends_sentence(text) and len(text) > 20:

@@ -69,6 +69,20 @@ def _plus_years(day: dt.date, years: int) -> dt.date:
     return end - dt.timedelta(days=1)
 
 
+# a plan's period in its title: （2021-2025年）, (2021—2025年), 2021～2025年; or a five-year plan by its number
+_PERIOD = re.compile(r"(20\d\d)\s*[-—–－～~至到]\s*(20\d\d)\s*年")
+FIVE_YEAR_PLANS = {"十一五": 2010, "十二五": 2015, "十三五": 2020, "十四五": 2025, "十五五": 2030}
+
+
+def plan_period_end(title: str) -> dt.date | None:
+    """The last day of the period a plan's title names (its 规划期), or None."""
+    match = _PERIOD.search(title)
+    if match and int(match.group(1)) <= int(match.group(2)):
+        return dt.date(int(match.group(2)), 12, 31)
+    ends = [end for name, end in FIVE_YEAR_PLANS.items() if name in title]
+    return dt.date(ends[0], 12, 31) if len(ends) == 1 else None
+
+
 _SHORT_NAME = re.compile(r"[（(]\s*以下简称[^（）()]*[）)]")
 
 
@@ -132,6 +146,9 @@ def propose(body: str, title: str = "", issued: dt.date | None = None, first_lin
                 for target in _targets(basis.group(1)):
                     found.relations.setdefault("based_on", []).append(target)
                     found.lines.setdefault("based_on", at)
+    if found.valid_until is None and plan_period_end(title):
+        found.valid_until = plan_period_end(title)   # a plan is in force for the period it names
+        found.lines["valid_until"] = 0   # the title's
     # never the document itself, nor the instrument it issues (关于印发《X》的通知 names X)
     own = {cjk.squeeze(name) for name in (title, cjk.inner_title(title) or "") if name}
     for kind in list(found.relations):

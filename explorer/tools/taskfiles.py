@@ -166,12 +166,23 @@ class Clause:
     support: list[str] = field(default_factory=list)
     guide: list[str] = field(default_factory=list)
     sets_first_leads: bool = False  # the clause states the rule for the rest of the document
+    leader: str | None = None       # 牵头领导 (the city leader who leads it), where the clause names one
+
+
+# （牵头领导：陈炳荣；牵头单位：市科技局）: the city leader first, then the roles
+_LEADER = re.compile(r"^牵头(?:市)?领导[:：](?P<leader>[^；;，,]+)[；;，,]\s*")
 
 
 def read_clause(inner: str, first_leads: bool, carried: list[str] = ()) -> Clause | None:
     """The roles a bracketed clause gives, or None when it is not a responsibility clause;
     carried: the lead the document states once for every clause that names none."""
     inner = inner.strip()
+    named = _LEADER.match(inner)
+    if named:
+        clause = read_clause(inner[named.end():], first_leads, carried)
+        if clause is not None:
+            clause.leader = named["leader"].strip()
+        return clause
     for form in _CLAUSE_FORMS:
         match = form.match(inner)
         if not match:
@@ -224,6 +235,9 @@ def clause_tasks(markdown: str) -> list[TaskRow]:
         if heading != text and cjk.heading_level(heading) == 2:
             chapter, section = heading, None   # 一、…: the domain of clauses outside a （一）
             continue
+        if heading != text and cjk.heading_level(heading) == 3:
+            section = heading   # a （一） printed as a heading of its own
+            continue
         if not text or text.startswith(("#", ":::", "|")):
             continue
         if cjk.heading_level(text) == 3:
@@ -241,7 +255,7 @@ def clause_tasks(markdown: str) -> list[TaskRow]:
                 continue   # a clause that closes nothing (a list of names in brackets)
             rows.append(TaskRow(
                 number=len(rows) + 1, text=body, domain=section or chapter or "", section=section, anchor="",
-                lead=clause.lead, support=clause.support, guide=clause.guide, line=n))
+                lead=clause.lead, support=clause.support, guide=clause.guide, leader=clause.leader, line=n))
     return rows
 
 

@@ -77,11 +77,15 @@
       rows.forEach((row, i) => {
         const title = row[at.title], body = row[at.body];
         const keywords = row[at.keywords] || "";
+        // a task's own title is its number (第5项): its list's title, before it, is not
+        // the task's, so a query naming the list finds the list's document first
+        const task = row[at.kind] === "t";
+        const own = task ? title.slice(title.lastIndexOf(" 第") + 1) : title;
         index.entries.set(n * size + i, {
           position: n * size + i, kind: row[at.kind], kindName: index.manifest.kinds[row[at.kind]], title, url: row[at.url], body,
           keys: new Set((row[at.keys] || []).map((k) => squeeze(normalize(k)))),
           agencyKeys: new Set((row[at.agencies] || "").split(" ").filter(Boolean).map((k) => squeeze(normalize(k)))),
-          keywords, titleText: squeeze(normalize(title)),
+          keywords, titleText: squeeze(normalize(own)), partOfKeys: !task,
           text: squeeze(normalize(title + "\n" + body + "\n" + keywords)),
         });
       });

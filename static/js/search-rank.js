@@ -29,7 +29,7 @@
     if (!words.length) return null;
     const phrase = words.join("");
     return {
-      searched, words, phrase,
+      searched, words, phrase, isNumber: Boolean(number && number.year),
       tokens: [...new Set(words.flatMap(tokenize))],
       phraseTokens: [...new Set(tokenize(phrase))],
       wordTokens: words.map((w) => [...new Set(tokenize(w))]),
@@ -41,7 +41,7 @@
     const { phrase, words, tokens, wordUnits } = q;
     if (entry.keys.has(phrase)) return 4;
     if (entry.agencyKeys.has(phrase)) return 3.75;
-    if (entry.titleText.includes(phrase) || [...entry.keys].some((k) => k.includes(phrase))) return 3.5;
+    if (entry.titleText.includes(phrase) || (entry.partOfKeys && [...entry.keys].some((k) => k.includes(phrase)))) return 3.5;
     if (entry.text.includes(phrase)) return 3;
     if (words.every((w) => entry.text.includes(w))) return 2.5;
     if (wordUnits.every((us) => us.every((u) => entry.text.includes(u)))) return 2;
@@ -149,7 +149,9 @@
         for (const [word, bit] of tokenBits) if (text[position * width + word] & bit) present++;
         if (present && present * 2 >= q.tokens.length) bound = 1;
       }
-      if (!bound && !(single && f & FIELDS)) continue;
+      // an entry whose fields alone match one word comes last; never for a document number
+      // (国函〔2025〕39号 is not the tasks numbered 39)
+      if (!bound && !(single && f & FIELDS && !q.isNumber)) continue;
       if (filtered) {
         const [, kind, collection] = rangeOf(index, position);
         if ((options.kind && kind !== options.kind) || (options.collection && collection !== options.collection)) continue;
@@ -207,8 +209,9 @@
     }
   }
 
-  // A query -> { results: the first `limit`, ranked; total: how many match (estimated
-  // while some candidates are unchecked: then `exact` is false) }.
+  // A query -> { results: the first `limit`, ranked; total: how many match (an upper
+  // bound while some candidates are unchecked: then `exact` is false, and `confirmed`
+  // how many are known to match) }.
   async function search(index, query, options, limit) {
     const opts = options || {};
     const q = parse(index, query);
@@ -231,7 +234,8 @@
         url: entry.url, collection: rangeOf(index, entry.position)[2], tier, score,
         snippet: snippet(entry.body, entry.keywords, q.words, q.tokens),
       })),
-      total: state.total - state.dropped,
+      total: state.total - state.dropped,   // an upper bound until exact
+      confirmed: state.ranked.length,        // checked against their texts: a lower bound
       exact: state.next >= state.pending.length && (state.withUnits || !state.q.wordUnits.flat().some((u) => !state.q.tokens.includes(u))),
     };
   }

@@ -86,6 +86,16 @@ function urlFilters(form, rows, count, matches, options = {}) {
   const numberOf = (q) => (parsed[0] === q ? parsed[1] : (parsed = [q, numberQuery(q)])[1]);
   const rows = Array.from(table.tBodies[0].rows);
   const sorting = sortable(table, form.elements.sort, rows);
+  // the box looks in titles and numbers; the words may be in the texts: a way on to the search
+  const fullText = document.getElementById("doc-fulltext");
+  function offerFullText(want) {
+    const q = (want.q || "").trim();
+    fullText.hidden = !q;
+    if (!q) return;
+    const link = fullText.querySelector("a");
+    link.href = link.getAttribute("href").split("?")[0] + "?q=" + encodeURIComponent(q);
+    link.querySelector("span").textContent = q;
+  }
   const apply = urlFilters(form, rows, document.getElementById("doc-count"), (row, want) => {
     if (want.type && row.dataset.type !== want.type) return false;
     if (want.issuer && !row.dataset.issuers.split("|").includes(want.issuer)) return false;
@@ -96,7 +106,8 @@ function urlFilters(form, rows, count, matches, options = {}) {
     const number = numberOf(want.q);
     return (number !== null && matchesNumber(row, number)) ||
       normalized(row.dataset.title + row.dataset.number).includes(normalized(want.q));
-  }, { before: (want) => sorting(want.sort), pageSize: Number(table.dataset.page), more: document.getElementById("doc-more") });
+  }, { before: (want) => sorting(want.sort), after: offerFullText, pageSize: Number(table.dataset.page),
+        more: document.getElementById("doc-more") });
   // the page lists the newest documents; the rest come in a file of their own, as rows alike
   if (!table.dataset.rest) return;
   const script = document.createElement("script");
@@ -139,6 +150,7 @@ function urlFilters(form, rows, count, matches, options = {}) {
     summary.textContent = `${summary.dataset.collection}` + (parts.length ? `，${parts.join("，")}` : "") +
       `：显示 ${shown} 项，共 ${summary.dataset.total} 项`;
     if (csv) {
+      csv.dataset.filters = parts.join("，");
       csv.textContent = `下载所显示的 ${shown} 项任务（CSV）`;
       csv.hidden = shown === 0;
     }
@@ -162,23 +174,10 @@ function urlFilters(form, rows, count, matches, options = {}) {
     panel.open = false;
   }
   if (csv) {
-    // the rows shown, as tasks.csv has them (UTF-8 with a BOM, for Excel), made here
     csv.addEventListener("click", () => {
-      const quote = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-      const head = Array.from(table.tHead.rows[0].cells, (th) => th.textContent.trim());
-      const lines = [head.map(quote).join(",")];
-      for (const row of rows) {
-        if (row.hidden || row.dataset.gap) continue;
-        lines.push(Array.from(row.cells, (td) => quote(td.textContent.replace(/\s+/g, " ").trim().replace(/ ?、 ?/g, "、"))).join(","));
-      }
-      const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
-      const link = document.createElement("a");
-      link.href = URL.createObjectURL(blob);
-      link.download = `${summary.dataset.collection}（${lines.length - 1}项）.csv`;
-      document.body.append(link);
-      link.click();
-      link.remove();
-      setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+      const shownRows = rows.filter((row) => !row.hidden && !row.dataset.gap);
+      const filters = csv.dataset.filters ? csv.dataset.filters.replace(/[\\/:*?"<>|]/g, "") + "，" : "";
+      downloadTaskRows(shownRows, `${summary.dataset.collection}（${filters}${shownRows.length}项）.csv`);
     });
   }
 })();
@@ -335,3 +334,111 @@ for (const table of document.querySelectorAll("table.sortable:not([data-sort-fie
   main.prepend(bar);
   if (!window.location.hash) marks[0].scrollIntoView({ block: "center" });
 })();
+
+// The rows of task tables as CSV: the rows' collections' CSV files are loaded (the build
+// writes them with render.task_csv_row, the rows of data/tasks.csv), then the rows shown
+// are written out, each after the columns `before` gives it, UTF-8 with a BOM for Excel.
+async function downloadTaskRows(rows, fileName, extra = { head: [], of: () => [] }) {
+  const loaded = (src) => new Promise((resolve, reject) => {
+    const script = document.createElement("script");
+    script.src = src;
+    script.onload = resolve;
+    script.onerror = () => reject(new Error("could not load " + src));
+    document.head.append(script);
+  });
+  await Promise.all([...new Set(rows.map((row) => row.dataset.csv))].map(loaded));
+  const lists = window.PolicyLists;
+  const data = Object.keys(lists).filter((name) => name.startsWith("tasks-csv/")).map((name) => lists[name]);
+  const quote = (s) => (/[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+  const lines = [[...extra.head, ...data[0].head].map(quote).join(",")];
+  for (const row of rows) {
+    const values = data.map((d) => d.rows[row.dataset.task]).find(Boolean);
+    lines.push([...extra.of(row), ...values].map(quote).join(","));
+  }
+  const blob = new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv;charset=utf-8" });
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(blob);
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 1000);
+}
+
+// An agency's whole work list, every role and every collection, in one CSV.
+(function agencyWorkList() {
+  const button = document.getElementById("agency-csv");
+  if (!button) return;
+  button.addEventListener("click", () => {
+    const rows = [...document.querySelectorAll(".role-tasks tr[data-task]")];
+    const role = (row) => [row.closest(".role-tasks").dataset.role];
+    downloadTaskRows(rows, `${button.dataset.name}的任务（${rows.length}项）.csv`, { head: ["角色"], of: role });
+  });
+})();
+
+// 复制引用: 《标题》（文号）, and 第X条 when an article is open (#article-8), with the link.
+(function citeButton() {
+  const button = document.querySelector(".cite-button");
+  if (!button) return;
+  button.hidden = false;
+  const status = button.parentElement.querySelector(".cite-status");
+  button.addEventListener("click", async () => {
+    const { title, number } = button.dataset;
+    const opened = /^#article-/.test(window.location.hash) && document.getElementById(decodeURIComponent(window.location.hash.slice(1)));
+    const label = opened ? (opened.querySelector(".permalink-lead") || opened).textContent.match(/^第[〇零一二三四五六七八九十百千两]+条/) : null;
+    const address = new URL(window.location.href);
+    address.searchParams.delete("hl");
+    const text = `《${title}》${number ? `（${number}）` : ""}${label ? label[0] : ""} ${address.href}`;
+    try {
+      await navigator.clipboard.writeText(text);
+      status.textContent = "已复制：" + text;
+    } catch (error) {
+      status.textContent = "请复制：" + text;   // no clipboard here (an old browser, a page from file://)
+    }
+  });
+})();
+
+// Long tables (a task table has a link in every row): a link past each, for the keyboard.
+(function skipLongTables() {
+  document.querySelectorAll(".table-wrap").forEach((wrap, n) => {
+    if (wrap.querySelectorAll("a, button, input").length < 40) return;
+    const after = document.createElement("span");
+    after.id = `after-table-${n + 1}`;
+    after.tabIndex = -1;
+    wrap.after(after);
+    const skip = document.createElement("a");
+    skip.className = "skip-table";
+    skip.href = "#" + after.id;
+    skip.textContent = "跳过此表";
+    wrap.before(skip);
+  });
+})();
+
+// The table of contents marks the section being read (the last heading above the top
+// third of the window).
+(function currentSection() {
+  const links = new Map([...document.querySelectorAll(".toc a[href^='#']")]
+    .map((a) => [decodeURIComponent(a.hash.slice(1)), a]));
+  const headings = [...links.keys()].map((id) => document.getElementById(id)).filter(Boolean);
+  if (!headings.length || !("IntersectionObserver" in window)) return;
+  let current = null;
+  const mark = () => {
+    const line = window.innerHeight / 3;
+    let found = headings[0];
+    for (const heading of headings) {
+      if (heading.getBoundingClientRect().top > line) break;
+      found = heading;
+    }
+    const link = links.get(found.id);
+    if (link === current) return;
+    if (current) current.removeAttribute("aria-current");
+    current = link;
+    current.setAttribute("aria-current", "true");
+  };
+  const observer = new IntersectionObserver(mark, { rootMargin: "0px 0px -66% 0px" });
+  headings.forEach((h) => observer.observe(h));
+  mark();
+})();
+
+// Filters and highlights are applied: the page may paint (early.js held it back).
+document.documentElement.classList.remove("applying");
