@@ -207,6 +207,11 @@ class TokenPostings:
 
     def __init__(self, fields: dict, text: dict, heads: dict, exact: dict):
         self.fields, self.text, self.heads, self.exact = fields, text, heads, exact
+        # what the number of shards is worked out from, kept up to date by replace(): an
+        # edit in serve need not count an archive's million postings again
+        self.numbers = (sum(len(a) for lists in fields.values() for a in lists) + sum(map(len, text.values()))
+                        + sum(map(len, heads.values())) + sum(len(a) + len(b) for a, b in exact.values()))
+        self.token_count = len(fields.keys() | text.keys() | exact.keys())
 
     def tokens(self) -> list[str]:
         return sorted(self.fields.keys() | self.text.keys() | self.exact.keys())
@@ -223,18 +228,18 @@ class TokenPostings:
                 at = _find(postings, position)
                 if at is not None:
                     del postings[at:at + 2]
+                    self.numbers -= 2
                 if not postings:
                     del self.text[token]
+                    self.token_count -= token not in self.fields and token not in self.exact
         for token, weight in weights.items():
+            if token not in self:
+                self.token_count += 1
             postings = self.text.setdefault(token, array("i"))
             with memoryview(postings) as view:   # released before the array grows
                 at = bisect.bisect_left(view[0::2], position) * 2
             postings[at:at] = array("i", (position, weight))
-
-    def size(self) -> int:
-        """How many numbers the postings hold."""
-        return (sum(len(a) for lists in self.fields.values() for a in lists) + sum(map(len, self.text.values()))
-                + sum(map(len, self.heads.values())) + sum(len(a) + len(b) for a, b in self.exact.values()))
+            self.numbers += 2
 
     def json(self, token: str) -> str:
         if token in self.exact:
@@ -406,7 +411,7 @@ def shard_of(token: str, shards: int) -> int:
 def shard_count(postings: "TokenPostings") -> int:
     """A power of two giving shards of about SHARD_CHARS (from the number of postings:
     about four characters each)."""
-    chars = 4 * postings.size() + 10 * len(postings.fields.keys() | postings.text.keys() | postings.exact.keys())
+    chars = 4 * postings.numbers + 10 * postings.token_count
     count = 1
     while count * SHARD_CHARS < chars:
         count *= 2

@@ -132,8 +132,10 @@ def test_after_any_sequence_of_edits_serve_holds_what_a_clean_build_gives(tmp_pa
         crossed = report.startswith("built") and live.built.index.shards != shards
         assert report.startswith(expected) or (expected.startswith("rebuilt documents") and crossed), (name, report)
         clean = tmp_path / f"clean-{n}"
-        pipeline.build(project, clean)
+        fresh = pipeline.build(project, clean).index.postings
         assert tree(project / "site") == tree(clean), f"after {[s[0] for s in sequence[:n + 1]]}"
+        held = live.built.index.postings   # what the number of shards is worked out from, kept by each edit
+        assert (held.numbers, held.token_count) == (fresh.numbers, fresh.token_count), name
 
 
 def test_a_failed_edit_keeps_the_last_good_site_and_the_next_good_one_builds(tmp_path):
