@@ -24,11 +24,13 @@ def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Re
     this process. An exception in a copy is raised here; so is an interrupt, once the
     copies are stopped."""
     children: list[tuple[int, int]] = []
+    frozen = gc.get_freeze_count() > 0   # by the caller (the build freezes its resolved model): left so
     try:
         gc.freeze()   # the copies' collectors leave the inherited objects (and their pages) alone
         for part in parts[1:]:
             children.append(_fork(work, part))
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         results = [work(parts[0])] if parts else []
         for pid, pipe in children:
             with os.fdopen(pipe, "rb") as reading:
@@ -43,7 +45,8 @@ def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Re
         children = []
         return results
     finally:
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
         for pid, _ in children:   # stopped before they finished: interrupted, or another failed
             try:
                 os.kill(pid, signal.SIGKILL)
