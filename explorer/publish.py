@@ -136,7 +136,11 @@ def _remove_leftovers(builds: Path, keep: str) -> None:
 
 def write_file(folder: Path, path: str, text: str) -> None:
     """text, UTF-8, as the file at path (relative to folder, with /)."""
-    target = folder / path
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with open(target, "wb") as handle:
+    target = os.path.join(folder, path)
+    try:
+        handle = open(target, "wb")
+    except FileNotFoundError:   # its folder is made by the first file written into it
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        handle = open(target, "wb")
+    with handle:
         handle.write(text.encode("utf-8"))
