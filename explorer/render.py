@@ -334,6 +334,19 @@ def _charts(bars: list[dict], site: Site) -> list[tuple[Collection, list[dict]]]
     return [(site.collections[c], grouped[c]) for c in site.collections if c in grouped]
 
 
+def _work_filters(lead: list[Task], support: list[Task], guide: list[Task], site: Site) -> dict:
+    """The choices of an agency's work-list filters, each with its number of tasks: the
+    roles it has, its collections (in the site's order) and its domains (most tasks first)."""
+    roles = [(key, name, len(tasks)) for key, name, tasks in
+             (("lead", "牵头", lead), ("support", "配合", support), ("guide", "指导", guide)) if tasks]
+    every = lead + support + guide
+    in_collection = Counter(t.collection for t in every)
+    in_domain = Counter(t.domain for t in every)
+    return {"roles": roles,
+            "collections": [(c, in_collection[c.id]) for c in site.collections.values() if c.id in in_collection],
+            "domains": sorted(in_domain.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
 CATEGORY_PAGE = 50   # agencies of a category listed in agencies.html itself
 
 
@@ -365,7 +378,7 @@ def _agency_pages(site: Site, emit) -> None:
         emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)],
                                  f"{agency.full_name or agency.name}：牵头 {len(lead)} 项、配合 {len(support)} 项任务"),
              agency=agency, lead=_grouped(lead), support=_grouped(support), guide=_grouped(guide),
-             guide_count=len(guide), lead_count=len(lead),
+             guide_count=len(guide), lead_count=len(lead), filters=_work_filters(lead, support, guide, site),
              support_count=len(support), charts=_charts(domain_chart(lead, support, site.collections), site),
              collections=site.collections,
              predecessor=site.agencies.get(agency.predecessor) if agency.predecessor else None,

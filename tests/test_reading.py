@@ -256,6 +256,70 @@ def test_an_agency_lists_every_task_it_leads_supports_or_guides_in_every_collect
         assert any(i.startswith(collection + "-") for _, i in expected), collection
 
 
+def _commerce_tasks(built_site, role=None, collection=None):
+    import json
+    tasks = json.loads((built_site / "data" / "tasks.json").read_text(encoding="utf-8"))
+    return sorted(t["id"] for t in tasks for r in ("lead", "support", "guide")
+                  if "commerce" in t[r] and role in (None, r) and collection in (None, t["collection"]))
+
+
+@_at(PHONE, DESK)
+def test_an_agency_page_opened_with_filters_paints_only_those_tasks_and_counts_each_choice(view, built_site):
+    view.add_init_script("""window.__shift = 0;
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__shift += e.value; })
+        .observe({ type: "layout-shift", buffered: true });""")
+    expected = _commerce_tasks(built_site, "lead", "ningbo-pilot")
+    view.goto((built_site / "agencies" / "commerce.html").as_uri() + "?role=lead&collection=ningbo-pilot")
+    view.wait_for_timeout(300)
+    shown = view.evaluate("""[...document.querySelectorAll('.role-tasks tr[data-task]')]
+      .filter((tr) => tr.getBoundingClientRect().height > 0).map((tr) => tr.dataset.task)""")
+    assert sorted(shown) == expected and len(expected) == 20
+    assert view.locator("#agency-count").inner_text() == "20"
+    assert view.evaluate("window.__shift") <= 0.1
+    # the roles and collections left out are not on the page; the one shown is
+    assert not view.locator("#support-title").is_visible()
+    assert view.locator("#lead-title").is_visible()
+    other = view.locator(".agency-set[data-collection='offshore-trade']")
+    assert other.count() >= 1 and not any(other.nth(n).is_visible() for n in range(other.count()))
+    # each choice counts the tasks it would leave with the other filters as they are
+    labels = view.evaluate("[...document.querySelector('select[name=role]').options].map((o) => o.textContent)")
+    assert labels == ["全部", "牵头（20）", f"配合（{len(_commerce_tasks(built_site, 'support', 'ningbo-pilot'))}）"]
+    assert "牵头" in view.locator("#agency-summary").inner_text() and "显示 20 项" in view.locator("#agency-summary").inner_text()
+    # a domain narrows it further, in the address too
+    domain = view.evaluate("document.querySelector('select[name=domain] option:nth-child(2)').value")
+    view.select_option("select[name=domain]", domain)
+    left = view.locator(".role-tasks tr[data-task]:visible").count()
+    assert 0 < left < 20 and view.locator("#agency-count").inner_text() == str(left)
+    assert parse_qs(urlsplit(view.url).query)["domain"] == [domain]
+    view.select_option("select[name=role]", "")
+    view.select_option("select[name=collection]", "")
+    view.select_option("select[name=domain]", "")
+    assert view.locator(".role-tasks tr[data-task]:visible").count() == len(_commerce_tasks(built_site))   # (role, task) pairs
+
+
+@_at(DESK)
+def test_an_agency_csv_holds_the_tasks_its_filters_show(view, built_site):
+    expected = _commerce_tasks(built_site, "support")
+    view.goto((built_site / "agencies" / "commerce.html").as_uri() + "?role=support")
+    assert view.locator("#agency-csv").inner_text() == f"下载所显示的 {len(expected)} 项任务（CSV）"
+    with view.expect_download() as download:
+        view.click("#agency-csv")
+    assert download.value.suggested_filename == f"市商务局的任务（配合，{len(expected)}项）.csv"
+    rows = list(csv.reader(io.StringIO(open(download.value.path(), "rb").read().decode("utf-8-sig"))))
+    assert {r[0] for r in rows[1:]} == {"配合"}
+    assert sorted(r[rows[0].index("编号")] for r in rows[1:]) == expected
+
+
+@_at(DESK)
+def test_an_agency_list_of_twenty_tasks_prints_on_two_a4_pages_without_its_controls(view, built_site):
+    view.goto((built_site / "agencies" / "commerce.html").as_uri() + "?role=lead&collection=ningbo-pilot")
+    pdf = view.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page[^s]", pdf)) <= 2
+    view.emulate_media(media="print")
+    assert not view.locator("#agency-filters").is_visible() and not view.locator("#agency-csv").is_visible()
+    assert view.locator("#agency-summary").is_visible()
+
+
 @_at(PHONE)
 def test_on_a_phone_the_search_page_has_one_box_and_its_results_start_near_the_top(view, built_site):
     view.goto((built_site / "search.html").as_uri() + "?q=" + "跨境电商")

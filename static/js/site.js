@@ -75,6 +75,13 @@ function urlFilters(form, rows, count, matches, options = {}) {
   return apply;
 }
 
+// On a phone a filter panel folds away, unless the page was opened with some filter set.
+function foldOnPhones(panel) {
+  if (panel && window.matchMedia("(max-width: 40rem)").matches && !new URLSearchParams(window.location.search).toString()) {
+    panel.open = false;
+  }
+}
+
 (function documentIndex() {
   const table = document.getElementById("doc-table");
   const form = document.getElementById("doc-filters");
@@ -169,10 +176,7 @@ function urlFilters(form, rows, count, matches, options = {}) {
     if (want.scope === "-" ? row.dataset.scope !== "" : want.scope && row.dataset.scope !== want.scope) return false;
     return true;
   }, { after: describe });
-  // on a phone the filters fold away, unless the page was opened with some set
-  if (panel && window.matchMedia("(max-width: 40rem)").matches && !new URLSearchParams(window.location.search).toString()) {
-    panel.open = false;
-  }
+  foldOnPhones(panel);
   if (csv) {
     csv.addEventListener("click", () => {
       const shownRows = rows.filter((row) => !row.hidden && !row.dataset.gap);
@@ -365,14 +369,66 @@ async function downloadTaskRows(rows, fileName, extra = { head: [], of: () => []
   setTimeout(() => URL.revokeObjectURL(link.href), 1000);
 }
 
-// An agency's whole work list, every role and every collection, in one CSV.
+// Long tables (a task table has a link in every row): a link past each, for the keyboard.
+(function skipLongTables() {
+  document.querySelectorAll(".table-wrap").forEach((wrap, n) => {
+    if (wrap.querySelectorAll("a, button, input").length < 40) return;
+    const after = document.createElement("span");
+    after.id = `after-table-${n + 1}`;
+    after.tabIndex = -1;
+    wrap.after(after);
+    const skip = document.createElement("a");
+    skip.className = "skip-table";
+    skip.href = "#" + after.id;
+    skip.textContent = "跳过此表";
+    wrap.before(skip);
+  });
+})();
+
+// An agency's work list: every role and every collection, filtered by role, collection
+// and domain (in the address, as a task list's filters); the tables, collections and roles
+// left empty fold away; the CSV holds the tasks shown.
 (function agencyWorkList() {
   const button = document.getElementById("agency-csv");
+  const form = document.getElementById("agency-filters");
   if (!button) return;
+  const rows = [...document.querySelectorAll(".role-tasks tr[data-task]")];
+  for (const row of rows) {
+    row.dataset.role = row.closest(".role-tasks").dataset.key;
+    row.dataset.collection = row.closest(".agency-set").dataset.collection;
+  }
+  const summary = document.getElementById("agency-summary");
+  const chosen = (name) => (form.elements[name] && form.elements[name].value ?
+    form.elements[name].selectedOptions[0].dataset.label : "");
+  const filtered = () => (form ? ["role", "collection", "domain"].map(chosen).filter(Boolean) : []);
+  function fold() {
+    const shown = (box) => box.querySelector("tr[data-task]:not([hidden])") !== null;
+    for (const wrap of document.querySelectorAll(".role-tasks .table-wrap")) {
+      wrap.hidden = !shown(wrap);
+      const skip = wrap.previousElementSibling;
+      if (skip && skip.classList.contains("skip-table")) skip.hidden = wrap.hidden;
+    }
+    for (const box of document.querySelectorAll(".agency-set, .role-tasks")) box.hidden = !shown(box);
+    for (const section of document.querySelectorAll("section:has(> .role-tasks)")) section.hidden = !shown(section);
+    const n = rows.filter((row) => !row.hidden).length;
+    const words = filtered();
+    const total = Number(summary.dataset.total);
+    summary.textContent = `${summary.dataset.name}的任务` + (words.length ? `，${words.join("，")}：显示 ${n} 项，共 ${total} 项` : `：共 ${total} 项`);
+    button.textContent = words.length ? `下载所显示的 ${n} 项任务（CSV）` : `下载本单位的全部任务（CSV：${total} 项，各清单合一）`;
+    button.hidden = n === 0;
+  }
+  if (form) {   // a unit with one kind of task has nothing to filter
+    urlFilters(form, rows, document.getElementById("agency-count"), (row, want) =>
+      (!want.role || row.dataset.role === want.role) && (!want.collection || row.dataset.collection === want.collection) &&
+      (!want.domain || row.dataset.domain === want.domain), { after: fold });
+    foldOnPhones(form.closest("details"));
+  }
   button.addEventListener("click", () => {
-    const rows = [...document.querySelectorAll(".role-tasks tr[data-task]")];
+    const shown = rows.filter((row) => !row.hidden);
+    const words = filtered().join("，").replace(/[\\/:*?"<>|]/g, "");
     const role = (row) => [row.closest(".role-tasks").dataset.role];
-    downloadTaskRows(rows, `${button.dataset.name}的任务（${rows.length}项）.csv`, { head: ["角色"], of: role });
+    downloadTaskRows(shown, `${button.dataset.name}的任务（${words ? words + "，" : ""}${shown.length}项）.csv`,
+      { head: ["角色"], of: role });
   });
 })();
 
@@ -395,22 +451,6 @@ async function downloadTaskRows(rows, fileName, extra = { head: [], of: () => []
     } catch (error) {
       status.textContent = "请复制：" + text;   // no clipboard here (an old browser, a page from file://)
     }
-  });
-})();
-
-// Long tables (a task table has a link in every row): a link past each, for the keyboard.
-(function skipLongTables() {
-  document.querySelectorAll(".table-wrap").forEach((wrap, n) => {
-    if (wrap.querySelectorAll("a, button, input").length < 40) return;
-    const after = document.createElement("span");
-    after.id = `after-table-${n + 1}`;
-    after.tabIndex = -1;
-    wrap.after(after);
-    const skip = document.createElement("a");
-    skip.className = "skip-table";
-    skip.href = "#" + after.id;
-    skip.textContent = "跳过此表";
-    wrap.before(skip);
   });
 })();
 
