@@ -46,7 +46,7 @@ INDEX_FORMAT = 2
 KINDS = {"document": ("d", "文件"), "task": ("t", "任务"), "agency": ("a", "单位")}
 # a store row: these fields in this order (keywords only where there are some); the
 # page reads the layout from the index too
-STORE_LAYOUT = ("kind", "title", "url", "body", "keys", "keywords", "agencies")
+STORE_LAYOUT = ("kind", "title", "url", "body", "keys", "keywords", "agencies", "date", "status")
 # the kinds whose keywords are exact keys, like a title: a document's number, an agency's names
 KEYWORD_KEYS = ("document", "agency")
 
@@ -82,6 +82,8 @@ class Entry(NamedTuple):
     collection: str = ""
     parent: int = -1    # a section: the position of its document's first entry
     agencies: str = ""  # a task: every spelling of the agencies that lead, support or guide it
+    date: str = ""      # its document's date (ISO), what sorting by date goes by
+    status: str = ""    # a document's status (现行有效 …), where one is known
 
 
 def entries(site: Site, spans: dict[str, tuple[int, int]] | None = None) -> list[Entry]:
@@ -95,12 +97,14 @@ def entries(site: Site, spans: dict[str, tuple[int, int]] | None = None) -> list
         if spans is not None:
             spans[doc.id] = (head, len(out))
     for collection in site.collections.values():
+        source = site.documents.get(collection.document)
+        date = _iso(source.sort_date) if source else ""
         for task in collection.tasks:
             names = " ".join(n for a in task.lead + task.support + task.guide for n in a.spellings)
             domain = f"{task.domain} {task.leader}" if task.leader else task.domain
             out.append(Entry("task", f"{collection.title} 第{task.number}项", urls.url_for(task), task.text,
                              number=str(task.number), agency=names, domain=domain, collection=collection.id,
-                             agencies=names))
+                             agencies=names, date=date))
     for agency in site.agencies.values():
         names = " ".join([*agency.spellings, agency.full_name or ""])
         summary = f"{agency.full_name or agency.name}（{agency.category}）：牵头{len(agency.lead)}项，配合{len(agency.support)}项"
@@ -113,19 +117,24 @@ def document_entries(doc, head: int, task_document: bool) -> list[Entry]:
     its articles (a task document's tables are its tasks' entries)."""
     url = urls.url_for(doc)
     number = str(doc.doc_number) if doc.doc_number else ""
+    dated = {"date": _iso(doc.sort_date), "status": doc.status.name if doc.status else ""}
     out: list[Entry] = []
     for anchor, heading, text in section_texts(doc.sections, skip_tables=task_document):
         if anchor is None:
-            out.append(Entry("document", doc.title, url, text, domain=doc.type, number=number))
+            out.append(Entry("document", doc.title, url, text, domain=doc.type, number=number, **dated))
         else:
             if not out:  # a body that starts with a heading: the document itself first
-                out.append(Entry("document", doc.title, url, "", domain=doc.type, number=number))
-            out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head))
+                out.append(Entry("document", doc.title, url, "", domain=doc.type, number=number, **dated))
+            out.append(Entry("document", heading, f"{url}#{anchor}", text, parent=head, **dated))
     if doc.articles and not out:
-        out.append(Entry("document", doc.title, url, "", domain=doc.type, number=number))
+        out.append(Entry("document", doc.title, url, "", domain=doc.type, number=number, **dated))
     for anchor, label, text in doc.articles:   # 第八条 opens the article, not its chapter
-        out.append(Entry("document", label, f"{url}#{anchor}", text, parent=head))
+        out.append(Entry("document", label, f"{url}#{anchor}", text, parent=head, **dated))
     return out
+
+
+def _iso(date) -> str:
+    return date.isoformat() if date else ""
 
 
 SEARCH_DIR = "data/search"
@@ -428,9 +437,20 @@ def _ranges(items: list[Entry]) -> list[list]:
     return out
 
 
+def _date_runs(items: list[Entry]) -> list[list]:
+    """[first position, date] of each run of entries of one date ("" for none): what the
+    page sorts by date with, loaded only then (documents come newest first, then each
+    collection's tasks, dated by their document)."""
+    out: list[list] = []
+    for position, item in enumerate(items):
+        if not out or out[-1][1] != item.date:
+            out.append([position, item.date])
+    return out
+
+
 def _row(items: list[Entry], item: Entry) -> list:
     row = [KINDS[item.kind][0], full_title(items, item), item.url, item.body, keys_of(item),
-           keywords_of(item), item.agencies]
+           keywords_of(item), item.agencies, item.date, item.status]
     while row[-1] in ("", []):   # the optional fields at the end are left out when empty
         row.pop()
     return row
@@ -500,6 +520,7 @@ class SearchIndex:
         names = sorted({k for item in self.items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
         yield f"{SEARCH_DIR}/names.js", script_file("names", _json(names))
         yield f"{SEARCH_DIR}/collections.js", script_file("collections", _json(self.collections))
+        yield f"{SEARCH_DIR}/dates.js", script_file("dates", _json(_date_runs(self.items)))
         yield self._manifest()
 
     def update(self, site: Site, edited) -> list[tuple[str, str]] | None:

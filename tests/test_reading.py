@@ -331,6 +331,28 @@ def test_on_a_phone_the_search_page_has_one_box_and_its_results_start_near_the_t
     assert form["x"] + form["width"] <= PHONE["width"]   # nothing off the side
 
 
+@_at(PHONE, DESK)
+def test_search_results_show_date_number_and_status_and_sort_by_date(view, built_site):
+    view.goto((built_site / "search.html").as_uri() + "?q=" + "甬政办发")
+    view.wait_for_selector("#search-results[data-ready=true]")
+    first = view.locator("#search-results li").first
+    meta = first.locator(".result-meta")
+    assert meta.is_visible() and re.search(r"\d{4}年\d{1,2}月\d{1,2}日", meta.inner_text())
+    assert re.search(r"甬政办发〔\d{4}〕\d+号", view.locator("#search-results .result-meta").all_inner_texts().__str__())
+    assert any(s in view.locator("#search-results").inner_text() for s in ("现行有效", "已失效"))
+    view.select_option("select[name=sort]", "date")
+    view.wait_for_function("document.querySelector('#search-results').dataset.ready === 'true' && location.search.includes('sort=date')")
+    view.wait_for_timeout(200)
+    dates = view.evaluate("""[...document.querySelectorAll('#search-results li')]
+      .map((li) => (li.querySelector('.result-meta time') || {}).dateTime || '')""")
+    assert len(dates) >= 5 and dates == sorted(dates, reverse=True) and dates[0] > dates[-1], dates
+    assert view.locator("#search-count").inner_text() == f"找到 {len(dates)} 条结果"
+    assert view.locator("select[name=sort]").input_value() == "date"
+    view.reload()
+    view.wait_for_selector("#search-results[data-ready=true]")
+    assert view.locator("select[name=sort]").input_value() == "date"
+
+
 @_at(DESK)
 @pytest.mark.parametrize("query", ["市商务局", "跨境", "开放"])
 def test_the_result_count_never_claims_more_than_there_are(view, built_site, query):

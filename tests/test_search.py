@@ -268,6 +268,32 @@ def test_a_page_of_results_is_the_start_of_the_whole_ranking(built_site):
 
 
 @needs_node
+def test_sorted_by_date_the_results_are_the_matches_newest_first_with_their_date_number_and_status(built_site):
+    """Sorting by date lists the entries that have every word, newest first (undated last);
+    a page of them is the start of the whole list; each carries its document's date, 文号
+    and status as data/documents.json gives them."""
+    documents = {d["url"]: d for d in json.loads((built_site / "data" / "documents.json").read_text(encoding="utf-8"))}
+    queries = ["跨境电商", "市商务局", "开放 金融", "甬政办发〔2021〕79号"]
+    pages = _node("search", str(built_site), data=[{"query": q, "limit": 10, "sort": "date"} for q in queries])
+    wholes = _node("search", str(built_site), data=[{"query": q, "limit": 5000, "sort": "date"} for q in queries])
+    relevance = _node("search", str(built_site), data=[{"query": q, "limit": 5000} for q in queries])
+    for query, page, whole, ranked in zip(queries, pages, wholes, relevance):
+        results = whole["results"]
+        assert page["results"] == results[:10] and whole["exact"] and whole["total"] == len(results), query
+        dates = [r["date"] or "0" for r in results]
+        assert dates == sorted(dates, reverse=True) and len(set(dates)) > 1, query
+        # the same entries as the relevance order's tiers of whole words and names
+        assert {r["url"] for r in results} == {r["url"] for r in ranked["results"] if r["tier"] >= 2.5}, query
+        for r in results:
+            doc = documents.get(r["url"].split("#")[0])
+            if r["kind"] == "d":
+                assert r["date"] == (doc["date"] or doc.get("published") or ""), r
+                assert r["status"] == (doc["status"]["name"] if doc["status"] else ""), r
+                if "#" not in r["url"]:
+                    assert r["number"] == (doc["doc_number"] or ""), r
+
+
+@needs_node
 def test_lunr_over_the_loaded_shards_scores_as_the_whole_index(built_site, root, tmp_path):
     """The page rebuilds lunr from the tokens a query loads; the whole lunr index of the
     same entries gives every entry the same score."""

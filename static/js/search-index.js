@@ -86,6 +86,8 @@
           keys: new Set((row[at.keys] || []).map((k) => squeeze(normalize(k)))),
           agencyKeys: new Set((row[at.agencies] || "").split(" ").filter(Boolean).map((k) => squeeze(normalize(k)))),
           keywords, titleText: squeeze(normalize(own)), partOfKeys: !task,
+          date: row[at.date] || "", status: row[at.status] || "",
+          number: row[at.kind] === "d" ? keywords : "",   // a document's keywords are its number
           text: squeeze(normalize(title + "\n" + body + "\n" + keywords)),
         });
       });

@@ -2,7 +2,7 @@
 "use strict";
 
 (function (root) {
-  const { file, loadIndex, search, asWritten, suggestionLine, resultLink } = root.PolicySearch;
+  const { file, loadIndex, search, searchByDate, asWritten, suggestionLine, resultLink } = root.PolicySearch;
   const PAGE = 10;   // results the search page shows at a time (more on request)
 
   function setupResultsPage() {
@@ -14,6 +14,7 @@
     const query = params.get("q") || "";
     form.q.value = query;
     form.kind.value = params.get("kind") || "";
+    form.sort.value = params.get("sort") === "date" ? "date" : "";
     const count = document.getElementById("search-count");
     const more = document.getElementById("search-more");
     // Back to this page gives the results as they were left: how many, and where
@@ -32,13 +33,16 @@
         count.textContent = error.message;   // an index this page cannot read: say so, not nothing
         throw error;
       }
-      const { results, total, exact, confirmed } = q.trim() ? await search(index, q, options, shown)
+      const ranked = form.sort.value === "date" ? searchByDate : search;
+      const { results, total, exact, confirmed } = q.trim() ? await ranked(index, q, options, shown)
         : { results: [], total: 0, exact: true, confirmed: 0 };
       const hint = q.trim() && !asWritten(results) ? await suggestionLine(index, q, base) : null;
       if (run !== runs) return;   // a newer query or page is on its way
       list.replaceChildren(...results.map((r) => {
         const item = document.createElement("li");
-        item.append(resultLink(r, base));
+        const link = resultLink(r, base);
+        link.insertBefore(resultMeta(r), link.querySelector(".result-snippet"));
+        item.append(link);
         return item;
       }));
       const found = Math.max(total, results.length);
@@ -59,6 +63,7 @@
       const next = new URLSearchParams();
       if (q) next.set("q", q);
       if (form.kind.value) next.set("kind", form.kind.value);
+      if (form.sort.value) next.set("sort", form.sort.value);
       if (form.collection && form.collection.value) next.set("collection", form.collection.value);
       const restoring = kept && "?" + next.toString() === kept.search && runs === 0;
       history.replaceState(null, "", "?" + next.toString());
@@ -75,6 +80,23 @@
     const fill = (value) => fillCollections(form.collection, base, value).catch(() => {});
     if (chosen) fill(chosen).then(run);
     else run().then(() => fill(""));
+  }
+
+  // What a reader weighs a result by before opening it: its date, 文号 and status.
+  function resultMeta(result) {
+    const meta = document.createElement("span");
+    meta.className = "result-meta";
+    const [year, month, day] = (result.date || "").split("-");
+    if (year) {
+      const time = document.createElement("time");
+      time.dateTime = result.date;
+      time.textContent = `${year}年${Number(month)}月${Number(day)}日`;
+      meta.append(time);
+    }
+    if (result.number) meta.append(Object.assign(document.createElement("span"), { className: "doc-number", textContent: result.number }));
+    if (result.status) meta.append(Object.assign(document.createElement("span"), { className: "status", textContent: result.status }));
+    meta.hidden = !meta.childElementCount;
+    return meta;
   }
 
   // A search that found nothing: ways on from it (the documents list by title or number,

@@ -229,14 +229,67 @@
     await state.queue;
     const shown = state.ranked.slice(0, limit || 10);
     return {
-      results: shown.map(({ entry, tier, score }) => ({
-        position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query: q.searched,
-        url: entry.url, collection: rangeOf(index, entry.position)[2], tier, score,
-        snippet: snippet(entry.body, entry.keywords, q.words, q.tokens),
-      })),
+      results: shown.map((r) => resultOf(index, q, r)),
       total: state.total - state.dropped,   // an upper bound until exact
       confirmed: state.ranked.length,        // checked against their texts: a lower bound
       exact: state.next >= state.pending.length && (state.withUnits || !state.q.wordUnits.flat().some((u) => !state.q.tokens.includes(u))),
+    };
+  }
+
+  function resultOf(index, q, { entry, tier, score }) {
+    return {
+      position: entry.position, kind: entry.kind, kindName: entry.kindName, title: entry.title, query: q.searched,
+      url: entry.url, collection: rangeOf(index, entry.position)[2], tier, score,
+      date: entry.date, number: entry.number, status: entry.status,
+      snippet: snippet(entry.body, entry.keywords, q.words, q.tokens),
+    };
+  }
+
+  // The date of the entry at a position, from the runs of entries of one date (dates.js).
+  function dateAt(runs, position) {
+    let lo = 0, hi = runs.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (runs[mid][0] <= position) lo = mid; else hi = mid - 1;
+    }
+    return runs[lo][1];
+  }
+
+  // The same query newest first: the entries that have every word (or are named by the
+  // query), by their document's date, then as relevance orders them; checked against
+  // their texts in that order until `limit` are found. (Characters found apart, relevance's
+  // lowest tiers, are not matches here.)
+  async function searchByDate(index, query, options, limit) {
+    const opts = options || {};
+    const q = parse(index, query);
+    if (!q) return { results: [], total: 0, exact: true };
+    const key = JSON.stringify(["date", q.searched, opts.kind || "", opts.collection || ""]);
+    if (!index.states.has(key)) {
+      index.states.set(key, Promise.all([candidates(index, q, opts, false), file(index, "dates")]).then(([pending, runs]) => ({
+        q, next: 0, ranked: [], dropped: 0,
+        pending: pending.filter((c) => c.bound >= 2.5).map((c) => ({ ...c, date: dateAt(runs, c.position) }))
+          .sort((a, b) => (a.date < b.date) - (a.date > b.date) || byBound(a, b)),
+      }), (error) => { index.states.delete(key); throw error; }));
+    }
+    const state = await index.states.get(key);
+    const wanted = limit || 10;
+    state.queue = (state.queue || Promise.resolve()).then(async () => {
+      while (state.ranked.length < wanted && state.next < state.pending.length) {
+        const batch = state.pending.slice(state.next, state.next + Math.max(8, wanted - state.ranked.length));
+        state.next += batch.length;
+        const entries = await entriesAt(index, batch.map((c) => c.position));
+        batch.forEach((c, i) => {
+          const tier = exactTier(entries[i], state.q);
+          if (tier) state.ranked.push({ ...c, tier, entry: entries[i] });
+          else state.dropped++;
+        });
+      }
+    });
+    await state.queue;
+    return {
+      results: state.ranked.slice(0, wanted).map((r) => resultOf(index, q, r)),
+      total: state.pending.length - state.dropped, confirmed: state.ranked.length,
+      exact: state.next >= state.pending.length,
     };
   }
 
@@ -311,5 +364,5 @@
   }
 
 
-  Object.assign(root.PolicySearch = root.PolicySearch || {}, { search, suggest, queryFieldScores });
+  Object.assign(root.PolicySearch = root.PolicySearch || {}, { search, searchByDate, suggest, queryFieldScores });
 })(typeof window !== "undefined" ? window : globalThis);

@@ -1,7 +1,8 @@
 // Runs the site's own search code (its search scripts, tests/js/page_scripts.js) under Node, on a built site.
 //   node tests/js/search_cli.js rules SITE_DIR < strings.json -> [{squeeze, years, normalize, tokenize}, ...]
 //   node tests/js/search_cli.js numbers SITE_DIR < strings.json -> [numberQuery(s), ...]
-//   node tests/js/search_cli.js search SITE_DIR < queries.json -> [{results: [{url, title, kind, tier, score}], total, exact, files}, ...]
+//   node tests/js/search_cli.js search SITE_DIR < queries.json -> [{results: [{url, title, kind, tier, score, date,
+//        number, status}], total, exact, files}, ...] (a query {query, options, limit, sort: "date"})
 //   node tests/js/search_cli.js suggest SITE_DIR < queries.json -> [["did you mean", ...], ...]
 //   node tests/js/search_cli.js shards SITE_DIR < strings.json -> [shard of each among 1024, ...]
 //   node tests/js/search_cli.js fields SITE_DIR WHOLE.json < queries.json -> [[{ref: score} from the
@@ -67,8 +68,10 @@ async function main() {
   for (const q of input) {
     const { index, files } = await opened();
     if (mode === "search") {
-      const { results, total, exact } = await api.search(index, q.query, q.options || {}, q.limit || 10);
-      out.push({ results: results.map((r) => ({ url: r.url, title: r.title, kind: r.kind, tier: r.tier, score: r.score })),
+      const ranked = q.sort === "date" ? api.searchByDate : api.search;
+      const { results, total, exact } = await ranked(index, q.query, q.options || {}, q.limit || 10);
+      out.push({ results: results.map((r) => ({ url: r.url, title: r.title, kind: r.kind, tier: r.tier, score: r.score,
+                                                date: r.date, number: r.number, status: r.status })),
                  total, exact, files });
     } else if (mode === "suggest") {
       out.push(await api.suggest(index, q));
