@@ -16,6 +16,7 @@ PAGES_OF_EVERY_KIND = [
     "agencies/party-finance-office.html", "search.html?q=%E8%B7%A8%E5%A2%83%E7%94%B5%E5%95%86",
     "documents/years/2021.html", "data.html", "documents.html?status=in_force&sort=title-asc",
     "documents/yzf-2021-58.html", "tasks/ningbo-pilot/51.html",
+    "agencies/commerce.html?role=lead&collection=ningbo-pilot", "search.html?q=%E7%94%AC%E6%94%BF%E5%8A%9E%E5%8F%91&sort=date",
 ]
 
 
