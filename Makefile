@@ -41,12 +41,13 @@ java:
 	@command -v java >/dev/null || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends default-jre-headless; }
 
+# One worker per core (pytest-xdist); each builds its own fixture sites.
 test: $(VENV)/.dev chromium java node_modules/.installed
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto
 
 # Unit, fixture, golden and invalid-input tests, no browser: well under a minute.
 test-fast: $(VENV)/.dev
-	$(PY) -m pytest -q -m fast
+	$(PY) -m pytest -q -n auto -m fast
 
 check: $(VENV)/.runtime
 	$(PY) build.py check
