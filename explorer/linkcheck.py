@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import sys
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -38,7 +39,7 @@ class LinkTable:
 
     def add(self, url: str, html: str) -> None:
         ids, refs = page_links(html)
-        self.ids[url] = frozenset(ids)
+        self.ids[url] = frozenset(map(sys.intern, ids))   # most ids recur on every page: one copy each
         folder = posixpath.dirname(url)
         for tag, link in refs:
             if not link.split("#", 1)[0].split("?", 1)[0]:   # "#anchor": this page, checked now

@@ -34,11 +34,13 @@ def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Re
         results = [work(parts[0])] if parts else []
         for pid, pipe in children:
             with os.fdopen(pipe, "rb") as reading:
-                data = reading.read()
+                try:
+                    failed, value = pickle.load(reading)   # read as it comes: no copy of the whole reply
+                except EOFError:
+                    failed, value = None, None
             os.waitpid(pid, 0)
-            if not data:
+            if failed is None:
                 raise RuntimeError(f"a worker process ({pid}) stopped before it finished")
-            failed, value = pickle.loads(data)
             if failed:
                 raise RuntimeError(f"a worker process failed:\n{value}")
             results.append(value)
