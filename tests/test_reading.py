@@ -381,3 +381,40 @@ def test_copy_citation_gives_title_number_article_and_link(view, built_site):
     said = view.locator(".cite-status").inner_text()
     assert re.fullmatch(r"(已复制|请复制)：《宁波市政府非税收入管理实施规定》（政府令第260号）第八条 " + re.escape(page_url) + "#article-8",
                         said), said
+
+
+_CONTROL_COLOURS = """[...document.querySelectorAll('button, select, input')].filter(e => e.offsetParent)
+  .map(e => [e.tagName, getComputedStyle(e).backgroundColor, getComputedStyle(e).color])"""
+
+
+def _luminance(rgb: str) -> float:
+    def channel(c: int) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(n) for n in re.findall(r"\d+", rgb)[:3])
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@_at(PHONE, DESK)
+def test_smaller_defects_the_issue_lists_once_agencies_link_and_controls_follow_the_scheme(view, built_site):
+    """The gazette issue names each item once and no caption of a printed QR code; 市外办
+    links in its row of the Ningbo plan's table; in dark mode no control keeps the light
+    scheme's face, and each reads at 4.5:1 or more."""
+    view.goto((built_site / "documents" / "gazette-2022-01.html").as_uri())
+    assert view.locator('main a[href="zfl-260.html"]').count() == 1
+    assert "二维码" not in view.locator("main").inner_text()
+    view.goto((built_site / "documents" / "yzbf-2026-11.html").as_uri())
+    row = view.locator("tr", has=view.locator("td", has_text="打造国际化消费环境"))
+    assert row.locator("a.ref-agency", has_text="市外办").get_attribute("href") == "../agencies/foreign-affairs.html"
+    dark = view.evaluate("matchMedia('(prefers-color-scheme: dark)').matches")
+    for path, query in (("tasks/ningbo-pilot.html", ""), ("search.html", "?q=跨境电商")):
+        view.goto((built_site / path).as_uri() + query)
+        controls = view.evaluate(_CONTROL_COLOURS)
+        assert controls, path
+        for tag, face, ink in controls:
+            if "rgba(0, 0, 0, 0)" in face:
+                continue   # a bare control shows the page behind it
+            lighter, darker = sorted((_luminance(face), _luminance(ink)), reverse=True)
+            assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (path, tag, face, ink)
+            if dark:   # the light scheme's native face, or white
+                assert face not in ("rgb(239, 239, 239)", "rgb(255, 255, 255)"), (path, tag, face)
