@@ -418,3 +418,29 @@ def test_smaller_defects_the_issue_lists_once_agencies_link_and_controls_follow_
             assert (lighter + 0.05) / (darker + 0.05) >= 4.5, (path, tag, face, ink)
             if dark:   # the light scheme's native face, or white
                 assert face not in ("rgb(239, 239, 239)", "rgb(255, 255, 255)"), (path, tag, face)
+
+
+def _glyphs(word: str) -> int:
+    """Characters in a word of PDF text: a CJK glyph without a font to map it reads (cid:0)."""
+    return word.count("(cid:0)") + len(word.replace("(cid:0)", ""))
+
+
+@_at(DESK)
+@pytest.mark.parametrize("path", ["agencies/commerce.html", "agencies/commerce.html?role=support",
+                                  "agencies/development-reform.html"])
+def test_a_printed_work_list_leaves_no_table_head_or_heading_alone_at_a_page_foot(view, built_site, path):
+    """The last line of each printed page but the last is never a table's head row or a
+    heading: they go over with the rows they introduce (line shapes, not glyphs, are
+    compared, so no CJK font is needed)."""
+    import pdfplumber
+    page, _, query = path.partition("?")
+    view.goto((built_site / page).as_uri() + (f"?{query}" if query else ""))
+    heads = {tuple(len(c.strip()) for c in row) for row in view.evaluate(
+        "[...document.querySelectorAll('main thead tr')].map((tr) => [...tr.cells].map((c) => c.innerText))")}
+    headings = {(len(t.strip()),) for t in view.locator("main h2:visible, main h3:visible").all_inner_texts()}
+    assert heads and headings
+    with pdfplumber.open(io.BytesIO(view.pdf(format="A4"))) as pdf:
+        assert len(pdf.pages) >= 2
+        feet = [(pdf.pages.index(p) + 1, tuple(map(_glyphs, (p.extract_text() or "").splitlines()[-1].split())))
+                for p in pdf.pages[:-1]]
+    assert [(n, foot) for n, foot in feet if foot in heads | headings] == []
