@@ -86,11 +86,16 @@ def test_back_to_the_search_page_keeps_the_results_shown(view, built_site):
     assert view.locator("#search-results li").count() == 10
     view.click("#search-more")
     until(view, "document.querySelectorAll('#search-results li').length === 20")
-    view.locator("#search-results li a").nth(15).click()
+    chosen = view.locator("#search-results li a").nth(15)
+    chosen.scroll_into_view_if_needed()
+    before = view.evaluate("window.scrollY")
+    assert before > 0
+    chosen.click()
     view.wait_for_load_state("load")
     view.go_back()
     until(view, "document.querySelectorAll('#search-results li').length === 20")
     assert view.locator("#search-more").is_visible()
+    until(view, f"Math.abs(window.scrollY - {before}) <= 40")   # back where the reader left off
 
 
 @_at(PHONE, DESK)
