@@ -382,7 +382,7 @@ def test_copy_citation_gives_title_number_article_and_link(view, built_site):
     view.goto(page_url + "?hl=非税#article-8")
     view.click(".cite-button")
     # The clipboard answers asynchronously; the status is written when it does.
-    view.wait_for_function("document.querySelector('.cite-status').textContent !== ''")
+    until(view, "document.querySelector('.cite-status').textContent !== ''")
     said = view.locator(".cite-status").inner_text()
     assert re.fullmatch(r"(已复制|请复制)：《宁波市政府非税收入管理实施规定》（政府令第260号）第八条 " + re.escape(page_url) + "#article-8",
                         said), said
