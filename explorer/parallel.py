@@ -36,7 +36,7 @@ def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Re
             with os.fdopen(pipe, "rb") as reading:
                 try:
                     failed, value = pickle.load(reading)   # read as it comes: no copy of the whole reply
-                except EOFError:
+                except (EOFError, pickle.UnpicklingError):   # nothing, or a reply cut short
                     failed, value = None, None
             os.waitpid(pid, 0)
             if failed is None:

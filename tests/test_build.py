@@ -1,4 +1,5 @@
 """The build of the real corpus: manifest, pages, links, determinism, failure safety."""
+import os
 import re
 import subprocess
 import sys
@@ -197,3 +198,21 @@ def test_seed_import_defects_are_gone(built_site):
     for doc_id in ("national-pilot-work-plan", "nine-cities-task-list"):
         page = (built_site / "documents" / f"{doc_id}.html").read_text(encoding="utf-8")
         assert "<dd>原文未载明发文字号、发文机关、成文日期</dd>" in page
+
+
+def _part_that_fails(n: int) -> int:
+    if n == 1:
+        raise ValueError("part one is broken")
+    if n == 2:
+        os._exit(3)   # a copy killed before it replied
+    return n * 10
+
+
+def test_forked_map_returns_parts_in_order_and_reports_a_copy_that_failed_or_died():
+    import pytest
+    from explorer import parallel
+    assert parallel.forked_map(lambda n: [n] * n, [0, 1, 2, 3]) == [[], [1], [2, 2], [3, 3, 3]]
+    with pytest.raises(RuntimeError, match="ValueError: part one is broken"):
+        parallel.forked_map(_part_that_fails, [0, 1])
+    with pytest.raises(RuntimeError, match="stopped before it finished"):
+        parallel.forked_map(_part_that_fails, [0, 2])
