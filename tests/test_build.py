@@ -4,6 +4,8 @@ import re
 import subprocess
 import sys
 
+import pytest
+
 from explorer import site as pipeline
 from explorer.linkcheck import LinkTable, page_links
 
@@ -209,7 +211,6 @@ def _part_that_fails(n: int) -> int:
 
 
 def test_forked_map_returns_parts_in_order_and_reports_a_copy_that_failed_or_died():
-    import pytest
     from explorer import parallel
     assert parallel.forked_map(lambda n: [n] * n, [0, 1, 2, 3]) == [[], [1], [2, 2], [3, 3, 3]]
     with pytest.raises(RuntimeError, match="ValueError: part one is broken"):
