@@ -38,19 +38,12 @@ def build(args) -> int:
         progress.finish()
     for warning in built.warnings:
         print(warning, file=sys.stderr)
-    print(summary(built, time.perf_counter() - started))
+    print(built.summary(time.perf_counter() - started))
     if args.timings:
         for stage, seconds in built.timings.items():
             print(f"  {stage:<12} {seconds * 1000:8.1f} ms")
         print("  peak RSS after each stage (MB): " + ", ".join(f"{k} {v / 1024:.0f}" for k, v in built.peaks.items()))
     return 0
-
-
-def summary(built, seconds: float) -> str:
-    counts = built.page_counts()
-    pages = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
-    return (f"built {sum(counts.values())} pages ({pages}) from {len(built.site.documents)} documents, "
-            f"{len(built.warnings)} warnings, in {seconds:.2f}s")
 
 
 def check(args) -> int:

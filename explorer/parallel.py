@@ -14,9 +14,10 @@ Part = TypeVar("Part")
 Result = TypeVar("Result")
 
 
-def worker_count() -> int:
-    """Two at most: the bench shows no gain past the second core."""
-    return min(2, os.cpu_count() or 1) if hasattr(os, "fork") else 1
+def worker_count(size: int, threshold: int) -> int:
+    """Processes to share work of this size: one below threshold (forking would cost
+    more than it saves), else two at most (the bench shows no gain past the second core)."""
+    return min(2, os.cpu_count() or 1) if size >= threshold and hasattr(os, "fork") else 1
 
 
 def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Result]:
@@ -26,11 +27,9 @@ def forked_map(work: Callable[[Part], Result], parts: Sequence[Part]) -> list[Re
     children: list[tuple[int, int]] = []
     frozen = gc.get_freeze_count() > 0   # by the caller (the build freezes its resolved model): left so
     try:
-        gc.freeze()   # the copies' collectors leave the inherited objects (and their pages) alone
+        gc.freeze()   # the collectors here and in the copies leave the objects there were (and their pages) alone
         for part in parts[1:]:
             children.append(_fork(work, part))
-        if not frozen:
-            gc.unfreeze()
         results = [work(parts[0])] if parts else []
         for pid, pipe in children:
             with os.fdopen(pipe, "rb") as reading:

@@ -183,6 +183,7 @@ def page_specs(site: Site) -> list[PageSpec]:
              documents=listed, year=year, years=sorted(years.items(), reverse=True), issuers_of=issuers_of)
     _task_pages(site, emit)
     _agency_pages(site, emit)
+    pages.extend(agency_spec(site, agency) for agency in site.agencies.values())
     pages.extend(document_spec(site, doc) for doc in documents)
     return pages
 
@@ -373,17 +374,21 @@ def _agency_pages(site: Site, emit) -> None:
         name = category_name(category)
         emit("agency_category.html", Page(url, name, "agencies", crumbs + [(name, None)]),
              category=category, members=members)
-    for agency in site.agencies.values():
-        lead, support, guide = agency_tasks(agency, site.agencies)
-        emit("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs + [(agency.name, None)],
-                                 f"{agency.full_name or agency.name}：牵头 {len(lead)} 项、配合 {len(support)} 项任务"),
-             agency=agency, lead=_grouped(lead), support=_grouped(support), guide=_grouped(guide),
-             guide_count=len(guide), lead_count=len(lead), filters=_work_filters(lead, support, guide, site),
-             support_count=len(support), charts=_charts(domain_chart(lead, support, site.collections), site),
-             collections=site.collections,
-             predecessor=site.agencies.get(agency.predecessor) if agency.predecessor else None,
-             successor=site.agencies.get(agency.successor) if agency.successor else None,
-             documents=sorted(set(agency.mentioned_in), key=lambda d: d.id))
+
+
+def agency_spec(site: Site, agency: Agency) -> PageSpec:
+    """An agency's page (serve renders it again after an edit of its aliases)."""
+    lead, support, guide = agency_tasks(agency, site.agencies)
+    crumbs = [("首页", urls.HOME), ("单位", urls.AGENCIES), (agency.name, None)]
+    return PageSpec("agency.html", Page(urls.url_for(agency), agency.name, "agency", crumbs,
+                                        f"{agency.full_name or agency.name}：牵头 {len(lead)} 项、配合 {len(support)} 项任务"),
+                    dict(agency=agency, lead=_grouped(lead), support=_grouped(support), guide=_grouped(guide),
+                         guide_count=len(guide), lead_count=len(lead), filters=_work_filters(lead, support, guide, site),
+                         support_count=len(support), charts=_charts(domain_chart(lead, support, site.collections), site),
+                         collections=site.collections,
+                         predecessor=site.agencies.get(agency.predecessor) if agency.predecessor else None,
+                         successor=site.agencies.get(agency.successor) if agency.successor else None,
+                         documents=sorted(set(agency.mentioned_in), key=lambda d: d.id)))
 
 
 def task_record(task: Task, site: Site) -> dict:

@@ -250,6 +250,9 @@ class TokenPostings:
             postings[at:at] = array("i", (position, weight))
             self.numbers += 2
 
+    def lists(self, token: str) -> tuple:
+        return self.fields.get(token), self.text.get(token), self.heads.get(token), self.exact.get(token)
+
     def json(self, token: str) -> str:
         if token in self.exact:
             return _json([[b - a for a, b in zip([0, *positions], positions)] for positions in self.exact[token]])
@@ -285,7 +288,7 @@ def count_postings(items: list[Entry]) -> tuple[TokenPostings, Counter]:
     """The entries' postings, and how many entries use each character (used_characters),
     counted in ranges of entries by this process and a forked copy when there are enough
     (the first range's part also weighs the boosted fields, and so has fewer texts)."""
-    workers = parallel.worker_count() if len(items) >= PARALLEL_FROM else 1
+    workers = parallel.worker_count(len(items), PARALLEL_FROM)
     jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
     parts = parallel.forked_map(lambda job: _counted_part(job, items), jobs)
     text, heads, fields, exact, used = zip(*parts)
@@ -427,24 +430,16 @@ def shard_count(postings: "TokenPostings") -> int:
     return count
 
 
-def _ranges(items: list[Entry]) -> list[list]:
-    """[first position, kind code, collection] of each run of entries alike: the page
-    filters by kind and collection before it loads a fragment."""
+def _runs(items: list[Entry], key) -> list[list]:
+    """[first position, *key(entry)] of each run of entries with the same key: by kind
+    and collection, what the page filters by before it loads a fragment; by date ("" for
+    none), what it sorts by date with, loaded only then (documents come newest first,
+    then each collection's tasks, dated by their document)."""
     out: list[list] = []
     for position, item in enumerate(items):
-        if not out or out[-1][1:] != [KINDS[item.kind][0], item.collection]:
-            out.append([position, KINDS[item.kind][0], item.collection])
-    return out
-
-
-def _date_runs(items: list[Entry]) -> list[list]:
-    """[first position, date] of each run of entries of one date ("" for none): what the
-    page sorts by date with, loaded only then (documents come newest first, then each
-    collection's tasks, dated by their document)."""
-    out: list[list] = []
-    for position, item in enumerate(items):
-        if not out or out[-1][1] != item.date:
-            out.append([position, item.date])
+        value = key(item)
+        if not out or out[-1][1:] != value:
+            out.append([position, *value])
     return out
 
 
@@ -499,28 +494,22 @@ class SearchIndex:
     def write(self, folder) -> None:
         """Every file of the search written into folder; the fragments and shards (most of
         the work: their JSON) shared with a forked copy when there are enough entries."""
-        jobs = self._jobs()
-        workers = parallel.worker_count() if len(self.items) >= PARALLEL_FROM else 1
+        files = [(self._fragment, n) for n in range(-(-len(self.items) // FRAGMENT_SIZE))]
+        files += [(self._shard, n) for n in range(self.shards)]
+        workers = parallel.worker_count(len(self.items), PARALLEL_FROM)
 
         def part(n: int) -> None:
-            for job in jobs[n::workers]:
-                write_file(folder, *self._made(job))
+            for make, number in files[n::workers]:
+                write_file(folder, *make(number))
         parallel.forked_map(part, range(workers))
         for name, text in self._small_files():
             write_file(folder, name, text)
-
-    def _jobs(self) -> list[tuple[str, int]]:
-        return [("f", n) for n in range(-(-len(self.items) // FRAGMENT_SIZE))] + [("t", n) for n in range(self.shards)]
-
-    def _made(self, job: tuple[str, int]) -> tuple[str, str]:
-        kind, n = job
-        return self._fragment(n) if kind == "f" else self._shard(n)
 
     def _small_files(self) -> Iterator[tuple[str, str]]:
         names = sorted({k for item in self.items if item.kind in KEYWORD_KEYS and item.parent < 0 for k in keys_of(item)})
         yield f"{SEARCH_DIR}/names.js", script_file("names", _json(names))
         yield f"{SEARCH_DIR}/collections.js", script_file("collections", _json(self.collections))
-        yield f"{SEARCH_DIR}/dates.js", script_file("dates", _json(_date_runs(self.items)))
+        yield f"{SEARCH_DIR}/dates.js", script_file("dates", _json(_runs(self.items, lambda i: [i.date])))
         yield self._manifest()
 
     def update(self, site: Site, edited) -> list[tuple[str, str]] | None:
@@ -568,6 +557,17 @@ class SearchIndex:
         files.append(self._manifest())
         return files
 
+    def changed_files(self, before: "SearchIndex") -> list[tuple[str, str]] | None:
+        """The files that differ from those of before, an index of the same site before an
+        edit; None when the entries or the shards differ in number (all of them would)."""
+        if len(self.items) != len(before.items) or self.shards != before.shards:
+            return None
+        new, old = self.postings, before.postings
+        tokens = {t for t in new.tokens() if new.lists(t) != old.lists(t)} | {t for t in old.tokens() if t not in new}
+        rows = {p // FRAGMENT_SIZE for p, (a, b) in enumerate(zip(self.items, before.items)) if a != b}
+        return ([self._fragment(n) for n in sorted(rows)]
+                + [self._shard(n) for n in sorted({shard_of(t, self.shards) for t in tokens})] + list(self._small_files()))
+
     def _shard(self, n: int) -> tuple[str, str]:
         """Every shard is written, an empty one too: the page asks for the shard of any token."""
         tokens = sorted(self.members.get(n, ()))
@@ -582,6 +582,6 @@ class SearchIndex:
         manifest = {"format": INDEX_FORMAT, "count": len(self.items), "postings": POSTINGS_LAYOUT, "kinds": {code: name for code, name in KINDS.values()},
                     "layout": list(STORE_LAYOUT), "fields": [[short, boost] for short, boost in FIELDS.values()],
                     "lunr_scale": LUNR_SCALE, "text_scale": TEXT_SCALE, "fragment_size": FRAGMENT_SIZE,
-                    "ranges": _ranges(self.items), "shards": self.shards,
+                    "ranges": _runs(self.items, lambda i: [KINDS[i.kind][0], i.collection]), "shards": self.shards,
                     "fold": traditional_folds(self.used, self.pairs)}
         return urls.SEARCH_INDEX, script_file("index", _json(manifest))

@@ -28,12 +28,16 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import watchfiles
 
-from . import site as pipeline
+from . import cjk, site as pipeline, urls
 from .citations import Linker
 from .content import parse_document
 from .errors import ContentErrors
 from .linkcheck import LinkTable
-from .render import document_spec, render_page
+from .relations import derive_back_references
+from .render import agency_record, agency_spec, document_spec, render_page
+from .search import SearchIndex
+from .sourcefiles import read_text
+from .taskdata import AGENCY_FIELDS, load_agencies
 
 WATCHED = ("content", "data", "templates", "static")
 DEBOUNCE_MS = 300   # edits saved together (an editor's write-and-rename) make one rebuild
@@ -158,7 +162,7 @@ class LiveSite:
         for warning in built.warnings:
             print(warning, file=sys.stderr)
         self.built = built
-        return f"{_summary(built)} in {time.perf_counter() - started:.2f}s"
+        return built.summary(time.perf_counter() - started)
 
     def apply(self, changed: set[Path]) -> str:
         """Bring the served site up to date with the changed files; what was done. Raises
@@ -181,6 +185,8 @@ class LiveSite:
             return self._bodies(sorted(changed))
         if kinds == {"template"}:
             return self._templates({path.name for path in changed})
+        if kinds == {"agencies"}:
+            return self._aliases()
         if kinds == {"static"}:
             folder = self.out.resolve()
             shutil.rmtree(folder / "static")
@@ -197,7 +203,7 @@ class LiveSite:
             return "template"
         if site.theme_dir / "static" in path.parents:
             return "static"
-        return "other"
+        return "agencies" if path == self.root / "data" / "agencies.yaml" else "other"
 
     def _bodies(self, paths: list[Path]) -> str | None:
         """Documents whose bodies changed and nothing else: their pages and search files."""
@@ -219,12 +225,50 @@ class LiveSite:
         search_files = built.index.update(site, [doc for doc, _, _ in fresh])
         if search_files is None:
             return None
-        pages = {}
-        for doc, _, _ in fresh:
-            spec = document_spec(site, doc)
-            pages[spec.page.url] = render_page(built.env, site, spec)
+        pages = self._render([document_spec(site, doc) for doc, _, _ in fresh])
         self._publish_pages(pages, dict(search_files))
         return f"rebuilt {', '.join(pages)} and {len(search_files)} search files"
+
+    def _aliases(self) -> str | None:
+        """Agencies whose aliases alone changed, none of them one a task file may use: the
+        pages of those agencies, of the documents naming an alias and of the agencies
+        whose mentions moved, agencies.json, and the search files that differ (an alias
+        is in a boosted field, whose weights all move)."""
+        built = self.built
+        site, errors = built.site, []
+        fresh = load_agencies(self.root, errors)
+        facts = [name for name in AGENCY_FIELDS if name not in ("id", "aliases")]
+        if errors or list(fresh) != list(site.agencies) or any(
+                getattr(a, fact) != getattr(fresh[a.id], fact) for a in site.agencies.values() for fact in facts):
+            return None
+        changed = [a for a in site.agencies.values() if a.aliases != fresh[a.id].aliases]
+        spellings = {s for a in changed for s in set(a.aliases) ^ set(fresh[a.id].aliases)}
+        tasks = cjk.squeeze("".join(read_text(p, self.root) for p in (self.root / "data" / "tasks").glob("*.yaml")))
+        if any(cjk.name_key(s) in tasks for a in changed for s in set(a.aliases) - set(fresh[a.id].aliases)):
+            return None   # a task may name it: a full build reports where
+        for agency in changed:
+            agency.aliases = fresh[agency.id].aliases
+        self.linker = Linker(site)
+        mentioned = {a.id: [d.id for d in a.mentioned_in] for a in site.agencies.values()}
+        named = [d for d in site.documents_sorted() if any(s in d.body or s in d.html for s in spellings)]
+        for doc in named:
+            body = pipeline.resolve_body(site, doc, self.linker)
+            if body.env.errors:
+                return None
+            doc.html, doc.mentions = body.html, set(body.env.mentions)
+        derive_back_references(site)
+        agencies = {a.id: a for a in changed} | {a.id: a for a in site.agencies.values()
+                                                if [d.id for d in a.mentioned_in] != mentioned[a.id]}
+        specs = [document_spec(site, d) for d in named] + [agency_spec(site, a) for a in agencies.values()]
+        index = SearchIndex(site)
+        search_files = index.changed_files(built.index)
+        if search_files is None:
+            return None
+        built.index = index
+        pages = self._render(specs)
+        records = "".join(pipeline.json_list(agency_record(a) for a in site.agencies.values()))
+        self._publish_pages(pages, {**dict(search_files), urls.AGENCIES_JSON: records})
+        return f"rebuilt {len(pages)} pages naming {', '.join(sorted(spellings))} and {len(search_files)} search files"
 
     def _templates(self, names: set[str]) -> str | None:
         """Templates changed: the pages whose templates use them, rendered anew."""
@@ -237,6 +281,13 @@ class LiveSite:
         self._check(links)
         built.env = env
         return f"rebuilt {len(specs)} pages using {', '.join(sorted(names))}"
+
+    def _render(self, specs: list) -> dict[str, str]:
+        """These pages rendered, their specs held in place of the old ones (a later template
+        edit renders them again)."""
+        fresh = {spec.page.url: spec for spec in specs}
+        self.built.specs = [fresh.get(spec.page.url, spec) for spec in self.built.specs]
+        return {spec.page.url: render_page(self.built.env, self.built.site, spec) for spec in specs}
 
     def _publish_pages(self, pages: dict[str, str], other: dict[str, str]) -> None:
         links = LinkTable()
@@ -288,11 +339,6 @@ def template_uses(folder: Path) -> dict[str, set[str]]:
                 todo.extend(named.get(current, ()))
         uses[name] = seen
     return uses
-
-
-def _summary(built) -> str:
-    counts = built.page_counts()
-    return f"built {sum(counts.values())} pages from {len(built.site.documents)} documents"
 
 
 def _rebuild_safely(rebuild, live: LiveState | None = None) -> None:

@@ -16,6 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from html import escape   # xml.sax.saxutils's imports urllib, http and email: 20 ms of every build
 from pathlib import Path
+from typing import Iterator
 
 from jinja2 import Environment
 
@@ -141,7 +142,7 @@ PARALLEL_FROM = 60   # documents, or pages/entries by the same measure: below th
 def _resolve_bodies(site: Site, linker: Linker) -> dict[str, ResolvedBody]:
     """Every body resolved, in document order (shared with a forked copy when there are enough)."""
     documents = site.documents_sorted()
-    workers = parallel.worker_count() if len(documents) >= PARALLEL_FROM else 1
+    workers = parallel.worker_count(len(documents), PARALLEL_FROM)
 
     def part(n: int) -> list[tuple[str, ResolvedBody]]:
         out = []
@@ -167,10 +168,14 @@ class Built:
     timings: dict[str, float] = field(default_factory=dict)
     peaks: dict[str, int] = field(default_factory=dict)   # stage -> this process's peak RSS after it (KB)
 
-    def page_counts(self) -> Counter:
-        """Pages by folder; the lists of documents by year and of agencies by category with the top-level ones."""
-        return Counter(s.page.url.split("/")[0] if "/" in s.page.url and s.page.kind not in ("documents", "agencies")
-                       else "top-level" for s in self.specs)
+    def summary(self, seconds: float) -> str:
+        """What was built: pages by folder (the lists of documents by year and of agencies
+        by category with the top-level ones), in how long."""
+        counts = Counter(s.page.url.split("/")[0] if "/" in s.page.url and s.page.kind not in ("documents", "agencies")
+                         else "top-level" for s in self.specs)
+        pages = ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items()))
+        return (f"built {sum(counts.values())} pages ({pages}) from {len(self.site.documents)} documents, "
+                f"{len(self.warnings)} warnings, in {seconds:.2f}s")
 
 
 def build(root: Path, out: Path, site_url: str | None = None, strict: bool = True,
@@ -244,7 +249,7 @@ def render_pages(env: Environment, site: Site, specs: list[PageSpec], folder: Pa
                  progress: Progress | None = None) -> LinkTable:
     """Every page rendered and written into folder (every other page by a forked copy,
     when there are enough); what the link check needs, collected meanwhile."""
-    workers = parallel.worker_count() if len(specs) >= 5 * PARALLEL_FROM else 1
+    workers = parallel.worker_count(len(specs), 5 * PARALLEL_FROM)
 
     def part(n: int) -> tuple[LinkTable, list[ContentError]]:
         table = LinkTable()
@@ -365,15 +370,18 @@ def sitemap_xml(site_url: str, page_urls: list[str]) -> str:
 
 
 def _write_json(path: Path, records) -> None:
-    """A JSON list, one record at a time (at 100× tasks.json is 50,000 of them): the text
-    json.dumps(list(records), indent=1) gives, without the whole list in memory."""
     with open(path, "w", encoding="utf-8") as handle:
-        first = True
-        for record in records:
-            text = json.dumps(record, ensure_ascii=False, indent=1)
-            handle.write(("[\n " if first else ",\n ") + text.replace("\n", "\n "))
-            first = False
-        handle.write("[]\n" if first else "\n]\n")
+        handle.writelines(json_list(records))
+
+
+def json_list(records) -> Iterator[str]:
+    """A JSON list in parts, one record at a time (at 100× tasks.json is 50,000 of them):
+    the text json.dumps(list(records), indent=1) gives, without the whole list in memory."""
+    first = True
+    for record in records:
+        yield ("[\n " if first else ",\n ") + json.dumps(record, ensure_ascii=False, indent=1).replace("\n", "\n ")
+        first = False
+    yield "[]\n" if first else "\n]\n"
 
 
 def write_tasks_csv(site: Site, handle) -> None:

@@ -3,6 +3,7 @@ least work it allows, the served site is byte-identical to a clean build of the 
 project."""
 from __future__ import annotations
 
+import itertools
 import random
 import re
 from pathlib import Path
@@ -68,9 +69,18 @@ def _edits(project: Path, rng: random.Random):
         path.write_text(re.sub(r"^title: (.*)$", lambda m: f"title: {m.group(1)}（修订{next(counter)}）",
                                text, count=1, flags=re.M), encoding="utf-8")
 
-    def alias():
+    def agency():
         with open(project / "data" / "agencies.yaml", "a", encoding="utf-8") as handle:
             handle.write(f"- id: office-{next(counter)}\n  name: 示例办公室{next(counter)}\n  category: 市政府部门\n")
+
+    aliases = itertools.cycle(["示例管理", "工作目标", "专栏正文", "示例任务", "甬商务", "规范"])
+
+    def alias():   # an alias of 市商务局 replaced by the next, most of them words of the bodies
+        path = project / "data" / "agencies.yaml"
+        text = re.sub(r"(?m)^  aliases: \[(示例管理|工作目标|专栏正文|示例任务|甬商务|规范)\]\n", "",
+                      path.read_text(encoding="utf-8"))
+        path.write_text(text.replace("  full_name: 宁波市商务局\n", f"  full_name: 宁波市商务局\n  aliases: [{next(aliases)}]\n", 1),
+                        encoding="utf-8")
 
     def template():
         _replace(project / "templates" / "_footer.html", "</footer>", f"<!-- {next(counter)} --></footer>")
@@ -94,7 +104,8 @@ def _edits(project: Path, rng: random.Random):
         ("body of the task document", "rebuilt documents/yzf-2021-91.html", body("yzf-2021-91.md")),
         ("a heading", "built", heading),
         ("title", "built", title),
-        ("alias", "built", alias),
+        ("agency added", "built", agency),
+        ("alias", "rebuilt", alias),
         ("shared template", "rebuilt", template),
         ("page template", "rebuilt", page_template),
         ("static", "copied static/", static),
@@ -136,6 +147,21 @@ def test_after_any_sequence_of_edits_serve_holds_what_a_clean_build_gives(tmp_pa
         assert tree(project / "site") == tree(clean), f"after {[s[0] for s in sequence[:n + 1]]}"
         held = live.built.index.postings   # what the number of shards is worked out from, kept by each edit
         assert (held.numbers, held.token_count) == (fresh.numbers, fresh.token_count), name
+
+
+def test_a_template_edit_after_a_body_edit_renders_the_page_of_the_edited_body(tmp_path):
+    """The page's description is the body's opening: a template edit after the body's
+    must not bring the old one back."""
+    project = copy_project(tmp_path / "project", content_from=SMALL)
+    live = LiveSite(project, project / "site")
+    live.full_build()
+    _replace(project / "content" / "documents" / "yzf-2021-90.md", "现将有关事项通知如下", "现将新的事项通知如下")
+    assert live.apply({project / "content" / "documents" / "yzf-2021-90.md"}).startswith("rebuilt documents/")
+    _replace(project / "templates" / "_footer.html", "</footer>", "<!-- edited --></footer>")
+    assert live.apply({project / "templates" / "_footer.html"}).startswith("rebuilt")
+    assert "现将新的事项通知如下" in (project / "site" / "documents" / "yzf-2021-90.html").read_text(encoding="utf-8")
+    pipeline.build(project, tmp_path / "clean")
+    assert tree(project / "site") == tree(tmp_path / "clean")
 
 
 def test_a_failed_edit_keeps_the_last_good_site_and_the_next_good_one_builds(tmp_path):
