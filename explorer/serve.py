@@ -35,7 +35,7 @@ from .content import parse_document
 from .errors import ContentErrors
 from .linkcheck import LinkTable
 from .relations import derive_back_references
-from .render import agency_record, agency_spec, document_spec, render_page
+from .render import CompiledTemplates, agency_record, agency_spec, document_spec, render_page
 from .search import SearchIndex
 from .sourcefiles import read_text
 from .taskdata import AGENCY_FIELDS, load_agencies
@@ -155,11 +155,12 @@ class LiveSite:
         self.root, self.out = root, out
         self.built: pipeline.Built | None = None
         self.linker: Linker | None = None
+        self.compiled = CompiledTemplates()
 
     def full_build(self) -> str:
         self.built, self.linker = None, None   # until it succeeds: the next change builds again
         started = time.perf_counter()
-        built = pipeline.build(self.root, self.out)
+        built = pipeline.build(self.root, self.out, compiled=self.compiled)
         for warning in built.warnings:
             print(warning, file=sys.stderr)
         self.built = built
@@ -274,7 +275,7 @@ class LiveSite:
     def _templates(self, names: set[str]) -> str | None:
         """Templates changed: the pages whose templates use them, rendered anew."""
         built = self.built
-        env = pipeline.templates(built.site)
+        env = pipeline.templates(built.site, self.compiled)
         uses = template_uses(built.site.theme_dir / "templates")
         specs = [s for s in built.specs if uses.get(s.template, {s.template}) & names]
         folder = self.out.resolve()

@@ -30,7 +30,7 @@ from .model import Document, Site
 from .progress import Progress
 from .publish import Staging, refusal, write_file
 from .relations import derive_back_references
-from .render import (FEED_ENTRIES, TASK_CSV_HEAD, PageSpec, agency_record, compile_templates, document_list_rows,
+from .render import (FEED_ENTRIES, TASK_CSV_HEAD, CompiledTemplates, PageSpec, agency_record, compile_templates, document_list_rows,
                      document_record, make_environment, page_specs, render_page, task_csv_row, task_record, template_error)
 from .search import SearchIndex, script_file
 from .sourcefiles import read_bytes
@@ -179,7 +179,7 @@ class Built:
 
 
 def build(root: Path, out: Path, site_url: str | None = None, strict: bool = True,
-          progress: Progress | None = None, theme: Path | None = None) -> Built:
+          progress: Progress | None = None, theme: Path | None = None, compiled: CompiledTemplates | None = None) -> Built:
     """The site of the project at root (with the templates and static files of theme,
     when given), published at out: load, resolve and check, render, index, check the
     links, publish. Raises ContentErrors, and leaves out as it was, when a stage finds a
@@ -197,7 +197,7 @@ def build(root: Path, out: Path, site_url: str | None = None, strict: bool = Tru
         raise ContentErrors(problems)
     gc.freeze()   # the resolved model lives to the end: the collector's passes leave it alone
     try:
-        env = templates(site)
+        env = templates(site, compiled)
         specs = page_specs(site)
         try:
             staging = Staging(out)
@@ -234,11 +234,11 @@ def build(root: Path, out: Path, site_url: str | None = None, strict: bool = Tru
     return Built(site, env, specs, index, links, files, warnings, progress.timings, progress.peaks)
 
 
-def templates(site: Site) -> Environment:
+def templates(site: Site, compiled: CompiledTemplates | None = None) -> Environment:
     """The theme's templates, every one compiled (a syntax error is reported at its line
-    before any page renders)."""
+    before any page renders), or taken from compiled when its source is the same."""
     folder = site.theme_dir / "templates"
-    env = make_environment(folder)
+    env = make_environment(folder, compiled)
     problems = compile_templates(env, folder)
     if problems:
         raise ContentErrors(problems)
