@@ -245,7 +245,7 @@ class LiveSite:
             return None
         changed = [a for a in site.agencies.values() if a.aliases != fresh[a.id].aliases]
         spellings = {s for a in changed for s in set(a.aliases) ^ set(fresh[a.id].aliases)}
-        tasks = cjk.squeeze("".join(read_text(p, self.root) for p in (self.root / "data" / "tasks").glob("*.yaml")))
+        tasks = cjk.name_key("".join(read_text(p, self.root) for p in (self.root / "data" / "tasks").glob("*.yaml")))
         if any(cjk.name_key(s) in tasks for a in changed for s in set(a.aliases) - set(fresh[a.id].aliases)):
             return None   # a task may name it: a full build reports where
         for agency in changed:
@@ -255,7 +255,7 @@ class LiveSite:
         named = [d for d in site.documents_sorted() if any(s in d.body or s in d.html for s in spellings)]
         for doc in named:
             body = pipeline.resolve_body(site, doc, self.linker)
-            if body.env.errors:
+            if body.env.errors or set(body.env.links_to) != doc.links_to:   # a name took a title's place
                 return None
             doc.html, doc.mentions = body.html, set(body.env.mentions)
         derive_back_references(site)

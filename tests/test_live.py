@@ -164,6 +164,22 @@ def test_a_template_edit_after_a_body_edit_renders_the_page_of_the_edited_body(t
     assert tree(project / "site") == tree(tmp_path / "clean")
 
 
+def test_an_alias_removed_that_a_task_names_is_reported_at_the_task(tmp_path):
+    project = copy_project(tmp_path / "project", content_from=SMALL)
+    agencies, tasks = project / "data" / "agencies.yaml", project / "data" / "tasks" / "sample-tasks.yaml"
+    _replace(agencies, "  full_name: 宁波市商务局\n", "  full_name: 宁波市商务局\n  aliases: [市商务委]\n")
+    _replace(tasks, "  lead:\n  - 市商务局\n", "  lead:\n  - 市 商务委\n")
+    live = LiveSite(project, project / "site")
+    live.full_build()
+    good = tree(project / "site")
+    _replace(agencies, "  aliases: [市商务委]\n", "")
+    with pytest.raises(ContentErrors) as caught:
+        live.apply({agencies})
+    assert [(e.path, e.line) for e in caught.value.errors] == [("data/tasks/sample-tasks.yaml", 8)]
+    assert "unknown agency '市 商务委'" in caught.value.errors[0].message
+    assert tree(project / "site") == good
+
+
 def test_a_failed_edit_keeps_the_last_good_site_and_the_next_good_one_builds(tmp_path):
     project = copy_project(tmp_path / "project", content_from=SMALL)
     live = LiveSite(project, project / "site")
