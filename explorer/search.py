@@ -212,8 +212,8 @@ class TokenPostings:
     of the boosted fields and the token's weight in the entry's text, each a flat list of
     position deltas and integer weights, and the entries with the token in the title or a
     key (position deltas); "=name" -> [the entries whose title or key it is, the tasks
-    of the agency so named] (position deltas). Kept as arrays; each token's JSON is made
-    when its shard is written."""
+    of the agency so named] (position deltas). Kept as arrays; a shard's JSON is made
+    when it is written, in one pass of the encoder."""
 
     def __init__(self, fields: dict, text: dict, heads: dict, exact: dict):
         self.fields, self.text, self.heads, self.exact = fields, text, heads, exact
@@ -254,14 +254,15 @@ class TokenPostings:
     def lists(self, token: str) -> tuple:
         return self.fields.get(token), self.text.get(token), self.heads.get(token), self.exact.get(token)
 
-    def json(self, token: str) -> str:
+    def value(self, token: str) -> list:
+        """What its shard holds of a token: the lists of POSTINGS_LAYOUT, or an exact key's two."""
         if token in self.exact:
-            return _json([list(map(operator.sub, positions, [0, *positions])) for positions in self.exact[token]])
+            return [list(map(operator.sub, positions, [0, *positions])) for positions in self.exact[token]]
         lists = [_deltas(field) for field in self.fields[token]] if token in self.fields else [[]] * len(FIELDS)
         text, heads = self.text.get(token), self.heads.get(token)
         heads = heads.tolist() if heads else []
         heads[1:] = map(operator.sub, heads[1:], heads)
-        return _json([*lists, _deltas(text) if text else [], heads])   # in the order of POSTINGS_LAYOUT
+        return [*lists, _deltas(text) if text else [], heads]
 
 
 def _find(postings: array, position: int) -> int | None:
@@ -574,7 +575,7 @@ class SearchIndex:
     def _shard(self, n: int) -> tuple[str, str]:
         """Every shard is written, an empty one too: the page asks for the shard of any token."""
         tokens = sorted(self.members.get(n, ()))
-        shard = "{" + ",".join(f"{_json(token)}:{self.postings.json(token)}" for token in tokens) + "}"
+        shard = _json({token: self.postings.value(token) for token in tokens})   # one encoder pass per shard
         return f"{SEARCH_DIR}/t/{n}.js", script_file(f"t/{n}", shard)
 
     def _fragment(self, n: int) -> tuple[str, str]:
