@@ -252,6 +252,7 @@ class TokenPostings:
             self.numbers += 2
 
     def lists(self, token: str) -> tuple:
+        """Everything the index has of a token (what an edit compares)."""
         return self.fields.get(token), self.text.get(token), self.heads.get(token), self.exact.get(token)
 
     def value(self, token: str) -> list:

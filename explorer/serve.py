@@ -5,11 +5,11 @@ LiveSite holds the last good build in memory and brings each change in with the 
 work that gives what a clean build would (a test proves it): a body that keeps its
 reach re-renders its page and search files, a template the pages using it, an alias the
 pages naming it and the search files that differ, a static file is copied, anything
-else is a full build. Code is read once: restart after editing
-it. A failed rebuild is reported in the terminal and on the open pages, and the last
-good site stays served. Live reload is added by the server to the pages it serves
-(same origin, within the site's CSP), never written into the site: each page listens to
-server-sent events, and after a build those whose bytes changed reload.
+else is a full build. Code is read once: restart after editing it. A failed rebuild is
+reported in the terminal and on the open pages, and the last good site stays served.
+Live reload is added by the server to the pages it serves (same origin, within the
+site's CSP), never written into the site: each page listens to server-sent events, and
+after a build those whose bytes changed reload.
 """
 from __future__ import annotations
 
