@@ -73,12 +73,12 @@ def _edits(project: Path, rng: random.Random):
         with open(project / "data" / "agencies.yaml", "a", encoding="utf-8") as handle:
             handle.write(f"- id: office-{next(counter)}\n  name: 示例办公室{next(counter)}\n  category: 市政府部门\n")
 
-    aliases = itertools.cycle(["示例管理", "工作目标", "专栏正文", "示例任务", "甬商务", "规范"])
+    spellings = ["示例管理", "工作目标", "专栏正文", "示例任务", "甬商务", "规范"]
+    aliases = itertools.cycle(spellings)
 
     def alias():   # an alias of 市商务局 replaced by the next, most of them words of the bodies
         path = project / "data" / "agencies.yaml"
-        text = re.sub(r"(?m)^  aliases: \[(示例管理|工作目标|专栏正文|示例任务|甬商务|规范)\]\n", "",
-                      path.read_text(encoding="utf-8"))
+        text = re.sub(rf"(?m)^  aliases: \[({'|'.join(spellings)})\]\n", "", path.read_text(encoding="utf-8"))
         path.write_text(text.replace("  full_name: 宁波市商务局\n", f"  full_name: 宁波市商务局\n  aliases: [{next(aliases)}]\n", 1),
                         encoding="utf-8")
 
