@@ -53,8 +53,7 @@ class RenderEnv:
     row_link: Callable[[int], str | None] | None = None
     sections: list = field(default_factory=list)                           # see _sections()
     articles: list = field(default_factory=list)                           # see _articles()
-    counts: dict[str, int] = field(default_factory=lambda: {"headings": 0, "tables": 0, "articles": 0,
-                                                            "rows": 0, "boxes": 0})
+    html: str = ""                                                         # the body rendered
 
 
 def _inline_text(token: Token) -> str:
@@ -116,7 +115,6 @@ class _Anchors:
         anchor = self.section(level)
         tokens[i].attrSet("id", anchor)
         self.env.toc.append(TocEntry(level, _inline_text(tokens[i + 1]), anchor))
-        self.env.counts["headings"] += 1
 
     def paragraph(self, tokens: list[Token], i: int) -> None:
         token, inline = tokens[i], tokens[i + 1]
@@ -126,7 +124,6 @@ class _Anchors:
             token.attrSet("id", anchor)
             token.attrSet("class", "article")
             _link_lead(inline, match.group(0), anchor)
-            self.env.counts["articles"] += 1
         elif cjk.heading_level(inline.content) in (3, 4) and token.level == 0:
             # a numbered paragraph （一）… / 1.… is a point in the outline: citable
             token.attrSet("id", self.section(cjk.heading_level(inline.content)))
@@ -134,7 +131,6 @@ class _Anchors:
     def table(self, tokens: list[Token], i: int) -> None:
         self.tables += 1
         self.rows = 0
-        self.env.counts["tables"] += 1
         tokens[i].meta["caption"] = self.caption or f"表{self.tables}"
         header = next(tokens[j] for j in range(i, len(tokens)) if tokens[j].type == "inline")
         self.numbered_table = header.content.strip() == "序号"
@@ -145,11 +141,9 @@ class _Anchors:
         tokens[i].attrSet("id", anchor)
         tokens[i].attrSet("class", "group-row")
         self.env.toc.append(TocEntry(3, tokens[i + 2].content.strip(), anchor))
-        self.env.counts["headings"] += 1
 
     def row(self, tokens: list[Token], i: int) -> None:
         self.rows += 1
-        self.env.counts["rows"] += 1
         first_cell = tokens[i + 2]
         number = row_number(first_cell.content) if self.numbered_table else None
         anchor = self.unique(row_anchor(number[0]) if number else f"t{self.tables}-r{self.rows}")
@@ -160,7 +154,6 @@ class _Anchors:
 
     def box(self, tokens: list[Token], i: int) -> None:
         self.boxes += 1
-        self.env.counts["boxes"] += 1
         tokens[i].attrSet("id", self.unique(f"box-{self.boxes}"))
 
     def note_caption(self, tokens: list[Token], i: int) -> None:

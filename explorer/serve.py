@@ -1,15 +1,10 @@
 """`build.py serve`: serve site/ on localhost, bring it up to date as content changes,
-and reload the open browser page when its page was rewritten (docs/architecture.md).
+and reload the open pages whose bytes changed (docs/architecture.md, serve).
 
 LiveSite holds the last good build in memory and brings each change in with the least
-work that gives what a clean build would (a test proves it): a body that keeps its
-reach re-renders its page and search files, a template the pages using it, an alias the
-pages naming it and the search files that differ, a static file is copied, anything
-else is a full build. Code is read once: restart after editing it. A failed rebuild is
-reported in the terminal and on the open pages, and the last good site stays served.
-Live reload is added by the server to the pages it serves (same origin, within the
-site's CSP), never written into the site: each page listens to server-sent events, and
-after a build those whose bytes changed reload.
+work that gives what a clean build would (a test proves it); anything it cannot place
+is a full build, and a failed one keeps the last good site served. Live reload is added
+by the server to the pages it serves (server-sent events), never written into the site.
 """
 from __future__ import annotations
 
@@ -218,12 +213,13 @@ class LiveSite:
             doc, edited = by_path[path], parse_document(path, self.root)
             if edited.front_matter != doc.front_matter:
                 return None
-            body = pipeline.resolve_body(site, edited, self.linker)
-            if not _keeps_its_reach(site, doc, body.env):
+            env = pipeline.resolve_body(site, edited, self.linker)
+            if not _keeps_its_reach(site, doc, env):
                 return None
-            fresh.append((doc, edited, body))
-        for doc, edited, body in fresh:
-            doc.body, doc.html, doc.sections, doc.articles = edited.body, body.html, body.env.sections, body.env.articles
+            fresh.append((doc, edited.body, env))
+        for doc, body, env in fresh:
+            doc.body = body
+            pipeline.adopt_body(doc, env)
         search_files = built.index.update(site, [doc for doc, _, _ in fresh])
         if search_files is None:
             return None
@@ -254,10 +250,10 @@ class LiveSite:
         mentioned = {a.id: [d.id for d in a.mentioned_in] for a in site.agencies.values()}
         named = [d for d in site.documents_sorted() if any(s in d.body or s in d.html for s in spellings)]
         for doc in named:
-            body = pipeline.resolve_body(site, doc, self.linker)
-            if body.env.errors or set(body.env.links_to) != doc.links_to:   # a name took a title's place
+            env = pipeline.resolve_body(site, doc, self.linker)
+            if env.errors or set(env.links_to) != doc.links_to:   # a name took a title's place
                 return None
-            doc.html, doc.mentions = body.html, set(body.env.mentions)
+            pipeline.adopt_body(doc, env)
         derive_back_references(site)
         agencies = {a.id: a for a in changed} | {a.id: a for a in site.agencies.values()
                                                 if [d.id for d in a.mentioned_in] != mentioned[a.id]}

@@ -59,15 +59,8 @@ def load(root: Path, theme: Path | None = None, parts: tuple[str, ...] = PARTS) 
     return site
 
 
-@dataclass
-class ResolvedBody:
-    """What rendering one document's body gave: its HTML and what it links to."""
-    env: RenderEnv
-    html: str
-
-
-def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
-    """One body rendered: anchors, contents, doc: links and references in running text."""
+def resolve_body(site: Site, doc: Document, linker: Linker) -> RenderEnv:
+    """One body rendered (env.html): anchors, contents, doc: links and references in running text."""
     page = urls.url_for(doc)
 
     def resolve_link(target: str, anchor: str | None) -> str | None:
@@ -91,7 +84,14 @@ def resolve_body(site: Site, doc: Document, linker: Linker) -> ResolvedBody:
 
     env = RenderEnv(source=display_path(doc.path, site.root), line_offset=doc.body_line, resolve=resolve_link,
                     autolink=autolink, row_link=row_link)
-    return ResolvedBody(env, render_body(doc.body, env))
+    env.html = render_body(doc.body, env)
+    return env
+
+
+def adopt_body(doc: Document, env: RenderEnv) -> None:
+    """What rendering the body found, kept in the document."""
+    doc.html, doc.toc, doc.anchors, doc.sections, doc.articles = env.html, env.toc, env.anchors, env.sections, env.articles
+    doc.links_to, doc.mentions = set(env.links_to), set(env.mentions)
 
 
 def resolve(site: Site) -> list[ContentError]:
@@ -100,16 +100,13 @@ def resolve(site: Site) -> list[ContentError]:
     linker = Linker(site)
     bodies = _resolve_bodies(site, linker)
     problems: list[ContentError] = []
-    for doc_id, body in bodies.items():
-        doc, env = site.documents[doc_id], body.env
-        doc.html, doc.toc, doc.anchors, doc.sections = body.html, env.toc, env.anchors, env.sections
-        doc.articles = env.articles
-        doc.links_to, doc.mentions = set(env.links_to), set(env.mentions)
+    for doc_id, env in bodies.items():
+        adopt_body(site.documents[doc_id], env)
         problems.extend(env.errors)
-    for body in bodies.values():
-        for line, target, anchor in body.env.anchor_refs:
+    for env in bodies.values():
+        for line, target, anchor in env.anchor_refs:
             if anchor not in site.documents[target].anchors:
-                problems.append(ContentError(body.env.source, line, f"link to unknown anchor '{target}#{anchor}'"))
+                problems.append(ContentError(env.source, line, f"link to unknown anchor '{target}#{anchor}'"))
     problems.extend(check_task_anchors(site))
     problems.extend(resolve_relations(site, linker))
     derive_back_references(site)
@@ -139,17 +136,17 @@ def resolve_relations(site: Site, linker: Linker) -> list[ContentError]:
 PARALLEL_FROM = 60   # documents, or pages/entries by the same measure: below this, forking costs more than it saves
 
 
-def _resolve_bodies(site: Site, linker: Linker) -> dict[str, ResolvedBody]:
+def _resolve_bodies(site: Site, linker: Linker) -> dict[str, RenderEnv]:
     """Every body resolved, in document order (shared with a forked copy when there are enough)."""
     documents = site.documents_sorted()
     workers = parallel.worker_count(len(documents), PARALLEL_FROM)
 
-    def part(n: int) -> list[tuple[str, ResolvedBody]]:
+    def part(n: int) -> list[tuple[str, RenderEnv]]:
         out = []
         for doc in documents[n::workers]:
-            body = resolve_body(site, doc, linker)
-            body.env.resolve = body.env.autolink = body.env.row_link = None   # closures over the model stay here
-            out.append((doc.id, body))
+            env = resolve_body(site, doc, linker)
+            env.resolve = env.autolink = env.row_link = None   # closures over the model stay here
+            out.append((doc.id, env))
         return out
     resolved = dict(pair for done in parallel.forked_map(part, range(workers)) for pair in done)
     return {doc.id: resolved[doc.id] for doc in documents}
