@@ -10,7 +10,7 @@ from .errors import ContentError, ContentErrors, did_you_mean, display_path
 from .model import DOCUMENT_ROLES, Document, DocType, OriginalFile, Site, SourceText
 from .schema import Field, check_fields, checked_entries, parse_date
 from .sourcefiles import check_file, check_tree, list_files, read_text
-from .yamllines import load_list, load_with_lines
+from .yamllines import load_collected, load_list, load_with_lines
 
 ID_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,79}")
 SOURCE_NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,120}")
@@ -42,6 +42,7 @@ FIELDS: dict[str, Field] = {   # in the order the importer writes them
     **{kind: Field(list, items=str) for kind in validity.RELATION_KINDS},   # document numbers or 《titles》
     "title_checked": Field(bool),  # a person confirmed a title the build would question (too long, <, http)
 }
+DATE_FIELDS = ("date", "published", "effective", "valid_until")
 MAX_TITLE = 80   # characters: a longer title is most often a page or a paragraph read as one
 
 
@@ -66,11 +67,6 @@ def split_front_matter(text: str, shown: str) -> tuple[str, str, int]:
         if lines[n].strip() == "---":
             return "\n".join(lines[1:n]), "\n".join(lines[n + 1:]), n + 2
     raise ContentErrors([ContentError(shown, 1, "front matter is not closed: no second line '---'")])
-
-
-def parse_front_matter(text: str, shown: str):
-    """The front matter of a document's text, with its lines."""
-    return load_with_lines(split_front_matter(text, shown)[0], shown, line_offset=1)
 
 
 def parse_document(path: Path, root: Path) -> Document:
@@ -101,10 +97,8 @@ def parse_document(path: Path, root: Path) -> Document:
         if number is None:
             errors.append(ContentError(shown, lines.get("doc_number"),
                                        f"'{meta['doc_number']}' is not a document number like 甬政办发〔2021〕79号"))
-    date = parse_date(meta.get("date"), shown, lines.get("date"), "date", errors)
-    published = parse_date(meta.get("published"), shown, lines.get("published"), "published", errors)
-    effective = parse_date(meta.get("effective"), shown, lines.get("effective"), "effective", errors)
-    valid_until = parse_date(meta.get("valid_until"), shown, lines.get("valid_until"), "valid_until", errors)
+    dates = {name: parse_date(meta.get(name), shown, lines.get(name), name, errors) for name in DATE_FIELDS}
+    effective, valid_until = dates["effective"], dates["valid_until"]
     if effective and valid_until and valid_until < effective:
         errors.append(ContentError(shown, lines.get("valid_until"), f"field 'valid_until' ({valid_until}) is before "
                                    f"the document takes effect ('effective': {effective})"))
@@ -118,13 +112,13 @@ def parse_document(path: Path, root: Path) -> Document:
     return Document(
         id=meta["id"], title=meta["title"].strip(), type=meta["type"], source=meta["source"],
         path=path, body=body, body_line=body_line, doc_number=number, issuer=meta.get("issuer"),
-        date=date, published=published, masthead=meta.get("masthead"),
+        **dates, masthead=meta.get("masthead"),
         topic=meta.get("topic"), index_number=meta.get("index_number"),
         normative_code=meta.get("normative_code"), gazette=meta.get("gazette"),
         gazette_page=meta.get("gazette_page"),
         source_lines=tuple(source_lines) if source_lines else None,
         issue=meta.get("issue"), issue_total=meta.get("issue_total"), year=meta.get("year"),
-        effective=effective, valid_until=valid_until, relations=relations,
+        relations=relations,
         field_lines=dict(lines), front_matter=front,
     )
 
@@ -193,11 +187,7 @@ def _load_settings(path: Path, root: Path, errors: list[ContentError]) -> dict:
     if not path.is_file():
         return {}
     shown = display_path(path, root)
-    try:
-        meta = load_with_lines(read_text(path, root), shown)
-    except ContentErrors as exc:
-        errors.extend(exc.errors)
-        return {}
+    meta = load_collected(path, root, errors)
     if meta is None:
         return {}
     problems = check_fields(meta, SETTINGS_FIELDS, shown, 1, what="data/site.yaml")

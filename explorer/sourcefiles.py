@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import ContentError, ContentErrors, display_path
@@ -71,18 +70,6 @@ def read_text(path: Path, root: Path | None = None) -> str:
         raise ContentErrors([ContentError(
             shown, line, f"invalid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")]) from None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")
-
-
-@dataclass(frozen=True)
-class Line:
-    """One line of a raw text, with its number (from 1)."""
-    number: int
-    text: str
-
-
-def read_lines(path: Path, root: Path | None = None) -> list[Line]:
-    text = read_text(path, root)
-    return [Line(n, t) for n, t in enumerate(text.split("\n"), start=1)]
 
 
 def check_tree(folder: Path, root: Path, required: bool = True) -> list[ContentError]:

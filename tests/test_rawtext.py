@@ -1,7 +1,6 @@
 """The importer's repairs, each on a small raw snippet."""
 from explorer.tools.importer import md_escape, nodes_markdown
-from explorer.sourcefiles import Line
-from explorer.tools.rawtext import (Box, Heading, NodeBuilder, Paragraph, Report, Signature, Table,
+from explorer.tools.rawtext import (Box, Heading, Line, NodeBuilder, Paragraph, Report, Signature, Table,
                               parse_html_table)
 
 

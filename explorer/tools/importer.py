@@ -18,13 +18,13 @@ import yaml
 
 from .. import cjk
 from .proposals import propose
-from ..content import FIELDS, parse_front_matter, title_problem
+from ..content import FIELDS, split_front_matter, title_problem
 from ..errors import ContentError, ContentErrors, display_path
-from ..sourcefiles import Line, read_lines, read_text
-from ..yamllines import load_yaml
+from ..sourcefiles import read_text
+from ..yamllines import load_with_lines, load_yaml
 from . import ids, rawtext
 from .forms.shared import METADATA_LABELS, METADATA_LINE, metadata_label
-from .rawtext import (Box, Heading, ListBlock, Label, NodeBuilder, Paragraph, Report,
+from .rawtext import (Box, Heading, Line, ListBlock, Label, NodeBuilder, Paragraph, Report, read_lines,
                       Signature, SourceProblem, Table, clean_inline, p_segments)
 
 
@@ -836,7 +836,8 @@ def _imported_from(path: Path, root: Path | None) -> str | None:
     if not path.exists():
         return None
     try:
-        meta = parse_front_matter(read_text(path, root), display_path(path, root))
+        shown = display_path(path, root)
+        meta = load_with_lines(split_front_matter(read_text(path, root), shown)[0], shown, line_offset=1)
     except ContentErrors:
         return None   # a file the importer cannot read back is reported by the build
     return meta.get("source") if isinstance(meta, dict) else None

@@ -21,7 +21,18 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 from .. import cjk
-from ..sourcefiles import Line
+from ..sourcefiles import read_text
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a raw text, with its number (from 1)."""
+    number: int
+    text: str
+
+
+def read_lines(path, root=None) -> list[Line]:
+    return [Line(n, t) for n, t in enumerate(read_text(path, root).split("\n"), start=1)]
 
 
 # --- print repairs of Chinese text (the importer's; explorer/cjk.py holds the rules the build
