@@ -22,7 +22,6 @@ class Progress:
         self.terminal = not quiet and hasattr(self.stream, "isatty") and self.stream.isatty()
         self.name, self.total, self.done = "", None, 0
         self.started = self.shown = time.monotonic()
-        self.drawn = False
         self.interrupted = False
         self.timings: dict[str, float] = {}   # stage -> seconds
         self.peaks: dict[str, int] = {}       # stage -> this process's peak RSS after it (KB)
@@ -30,61 +29,47 @@ class Progress:
     def interrupt(self, *_signal) -> None:
         """A signal handler: the build stops at its next stage or count of pages (before it
         publishes). Raising in the handler itself could land where Python drops the
-        exception with a traceback (a fork's callbacks, a finaliser) and the build would
-        go on."""
+        exception (a fork's callbacks, a finaliser) and the build would go on."""
         self.interrupted = True
 
-    def _stop_if_interrupted(self) -> None:
-        if self.interrupted:
-            raise KeyboardInterrupt
-
     def stage(self, name: str, total: int | None = None) -> None:
-        self._stop_if_interrupted()
         self._ended()
         self.name, self.total, self.done = name, total, 0
         self.started = self.shown = time.monotonic()
         self._show(force=self.terminal)
 
     def update(self, done: int) -> None:
-        self._stop_if_interrupted()
         self.done = done
         self._show()
 
     def finish(self) -> None:
         self._ended()
-        if self.terminal and self.drawn:
-            self.stream.write("\r\033[K")
-            self.stream.flush()
-        self.drawn = False
+        if self.terminal:
+            self._write("\r\033[K")
 
     def _ended(self) -> None:
         """The stage's time kept; off a terminal, a stage that ran long says so when it ends."""
         elapsed = time.monotonic() - self.started
         if self.name:
             self.timings[self.name], self.peaks[self.name] = elapsed, peak_rss_kb()
-        if self.name and not self.quiet and not self.terminal and elapsed >= PLAIN_EVERY:
-            count = f", {self.done:,} pages" if self.total else ""
-            self.stream.write(f"{self.name}: done in {elapsed:.0f} s{count}\n")
-            self.stream.flush()
+            if not self.quiet and not self.terminal and elapsed >= PLAIN_EVERY:
+                self._write(f"{self.name}: done in {elapsed:.0f} s" + (f", {self.done:,} pages\n" if self.total else "\n"))
         self.name = ""
 
-    def _line(self) -> str:
-        count = f" {self.done:,}/{self.total:,} pages" if self.total else ""
-        return f"{self.name}{count} ({time.monotonic() - self.started:.0f} s)"
-
     def _show(self, force: bool = False) -> None:
-        if self.quiet:
-            return
+        if self.interrupted:   # at the start of a stage or a count of pages
+            raise KeyboardInterrupt
         now = time.monotonic()
-        if self.terminal:
-            if force or now - self.shown >= REDRAW_S:
-                self.stream.write("\r\033[K" + self._line())
-                self.stream.flush()
-                self.shown, self.drawn = now, True
-        elif now - self.shown >= PLAIN_EVERY:
-            self.stream.write(self._line() + "\n")
-            self.stream.flush()
-            self.shown = now
+        if self.quiet or not (force or now - self.shown >= (REDRAW_S if self.terminal else PLAIN_EVERY)):
+            return
+        count = f" {self.done:,}/{self.total:,} pages" if self.total else ""
+        line = f"{self.name}{count} ({now - self.started:.0f} s)"
+        self._write("\r\033[K" + line if self.terminal else line + "\n")
+        self.shown = now
+
+    def _write(self, text: str) -> None:
+        self.stream.write(text)
+        self.stream.flush()
 
 
 def peak_rss_kb() -> int:
