@@ -150,11 +150,7 @@ class Collection:
     gaps: list[int] = field(default_factory=list)
 
     def domains(self) -> list[str]:
-        seen: list[str] = []
-        for task in self.tasks:
-            if task.domain not in seen:
-                seen.append(task.domain)
-        return seen
+        return list(dict.fromkeys(task.domain for task in self.tasks))
 
 
 @dataclass(eq=False)  # identity: objects of the model are linked to each other

@@ -226,11 +226,8 @@ def issuers_of(doc: Document) -> list[str]:
 
 def _status_counts(documents: list[Document]) -> list[tuple[str, str, int]]:
     """(code, name, how many documents have it) of each status some document has."""
-    counts = {code: 0 for code in validity.STATUS_NAMES}
-    for doc in documents:
-        if doc.status:
-            counts[doc.status.code] += 1
-    return [(code, validity.STATUS_NAMES[code], n) for code, n in counts.items() if n]
+    counts = Counter(doc.status.code for doc in documents if doc.status)
+    return [(code, name, counts[code]) for code, name in validity.STATUS_NAMES.items() if counts[code]]
 
 
 # The published data files and their fields, as the 数据下载 page (data.html) describes them.
@@ -408,23 +405,11 @@ def agency_spec(site: Site, agency: Agency) -> PageSpec:
 
 def task_record(task: Task, site: Site) -> dict:
     """A task as listed in data/tasks.json."""
-    return {
-        "id": task.id,
-        "collection": task.collection,
-        "number": task.number,
-        "domain": task.domain,
-        "text": task.text,
-        "lead": [a.id for a in task.lead],
-        "support": [a.id for a in task.support],
-        "guide": [a.id for a in task.guide],
-        "flagged": task.flagged,
-        "scope": task.scope,
-        "leader": task.leader,
-        "derived_from": [p.id for p in task.derived_from],
-        "document": site.collections[task.collection].document,
-        "anchor": task.anchor,
-        "url": urls.url_for(task),
-    }
+    return {"id": task.id, "collection": task.collection, "number": task.number, "domain": task.domain,
+            "text": task.text, "lead": [a.id for a in task.lead], "support": [a.id for a in task.support],
+            "guide": [a.id for a in task.guide], "flagged": task.flagged, "scope": task.scope, "leader": task.leader,
+            "derived_from": [p.id for p in task.derived_from], "document": site.collections[task.collection].document,
+            "anchor": task.anchor, "url": urls.url_for(task)}
 
 
 def task_csv_row(task: Task, site: Site) -> list[str]:
@@ -438,44 +423,26 @@ def task_csv_row(task: Task, site: Site) -> list[str]:
 
 def agency_record(agency: Agency) -> dict:
     """An agency as listed in data/agencies.json."""
-    return {
-        "id": agency.id,
-        "name": agency.name,
-        "full_name": agency.full_name,
-        "aliases": agency.aliases,
-        "category": agency.category,
-        "predecessor": agency.predecessor,
-        "successor": agency.successor,
-        "lead_count": len(agency.lead),
-        "support_count": len(agency.support),
-        "url": urls.url_for(agency),
-    }
+    return {"id": agency.id, "name": agency.name, "full_name": agency.full_name, "aliases": agency.aliases,
+            "category": agency.category, "predecessor": agency.predecessor, "successor": agency.successor,
+            "lead_count": len(agency.lead), "support_count": len(agency.support), "url": urls.url_for(agency)}
 
 
 def document_record(doc: Document) -> dict:
     """A document as listed in data/documents.json."""
     number = doc.doc_number
+    iso = lambda day: day.isoformat() if day else None   # noqa: E731
     return {
-        "id": doc.id,
-        "title": doc.title,
-        "doc_number": str(number) if number else None,
+        "id": doc.id, "title": doc.title, "doc_number": str(number) if number else None,
         "doc_number_parts": ({"prefix": number.prefix, "year": number.year, "number": number.number}
                              if number else None),
-        "issuer": doc.issuer,
-        "date": doc.sort_date.isoformat() if doc.sort_date else None,
-        "written": doc.date.isoformat() if doc.date else None,
-        "published": doc.published.isoformat() if doc.published else None,
-        "type": doc.type,
-        "topic": doc.topic,
-        "index_number": doc.index_number,
-        "gazette": doc.gazette,
-        "effective": doc.effective.isoformat() if doc.effective else None,
-        "valid_until": doc.valid_until.isoformat() if doc.valid_until else None,
+        "issuer": doc.issuer, "date": iso(doc.sort_date), "written": iso(doc.date), "published": iso(doc.published),
+        "type": doc.type, "topic": doc.topic, "index_number": doc.index_number, "gazette": doc.gazette,
+        "effective": iso(doc.effective), "valid_until": iso(doc.valid_until),
         "status": ({"code": doc.status.code, "name": doc.status.name, "as_of": doc.status.as_of.isoformat(),
                     "repealed_by": [d.id for d in doc.status.by]} if doc.status else None),
         "relations": [{"kind": r.kind, "text": r.text, "number": str(r.number) if r.number else None,
                        "title": r.title, "document": r.target.id if r.target else None} for r in doc.relations],
         "related_by": [{"kind": kind, "document": other.id} for kind, other in doc.related_by],
-        "source": f"sources/{doc.source}",
-        "url": urls.url_for(doc),
+        "source": f"sources/{doc.source}", "url": urls.url_for(doc),
     }

@@ -88,8 +88,7 @@ class Entry(NamedTuple):
 
 
 def entries(site: Site, spans: dict[str, tuple[int, int]] | None = None) -> list[Entry]:
-    """What the search finds: document sections, tasks, agencies; spans, when given,
-    gets each document's [first, end) positions."""
+    """Document sections, tasks, agencies; spans gets each document's [first, end) positions."""
     out: list[Entry] = []
     task_documents = {c.document for c in site.collections.values()}
     for doc in site.documents_sorted():
@@ -155,8 +154,7 @@ def keywords_of(item: Entry) -> str:
 
 
 def keys_of(item: Entry) -> list[str]:
-    """The texts a query must equal to come first: a title; a document's number and an
-    agency's names too (a section's only its heading)."""
+    """The texts a query must equal to come first: a title, a document's number, an agency's names."""
     keys = [item.title]
     if item.kind in KEYWORD_KEYS and item.parent < 0:
         keys.extend(keywords_of(item).split(" "))
@@ -177,9 +175,8 @@ def entry_text(items: list[Entry], item: Entry) -> str:
 
 
 def text_counts(text: str) -> Counter:
-    """Token -> occurrences in a normalised text: tokenize()'s tokens, counted with
-    C-level loops (this runs over every text), and every Han character too, for the tier
-    of characters found apart."""
+    """Token -> occurrences in a normalised text: tokenize()'s tokens (by C-level loops: this
+    runs over every text) and every Han character, for the tier of characters found apart."""
     found = _UNIT.findall(text)          # words and single Han characters
     found += _BIGRAM.findall(text)       # overlapping Han bigrams, in one pass
     counts = Counter(found)
@@ -208,12 +205,8 @@ PARALLEL_FROM = 2000   # entries; below this, forking costs more than it saves
 
 
 class TokenPostings:
-    """Token -> its postings: [title, number, agency, domain, text, heads]: lunr's weights
-    of the boosted fields and the token's weight in the entry's text, each a flat list of
-    position deltas and integer weights, and the entries with the token in the title or a
-    key (position deltas); "=name" -> [the entries whose title or key it is, the tasks
-    of the agency so named] (position deltas). Kept as arrays; a shard's JSON is made
-    when it is written, in one pass of the encoder."""
+    """Every token's postings as arrays, in the lists of POSTINGS_LAYOUT (docs/search-index.md),
+    and the exact keys ("=name"): the entries whose title or key it is, the agency's tasks."""
 
     def __init__(self, fields: dict, text: dict, heads: dict, exact: dict):
         self.fields, self.text, self.heads, self.exact = fields, text, heads, exact
@@ -230,8 +223,7 @@ class TokenPostings:
         return token in self.text or token in self.fields or token in self.exact
 
     def replace(self, position: int, tokens, weights: dict[str, int]) -> None:
-        """One entry's text postings of these tokens anew: each loses the entry, and gains
-        it with its new weight where it has one, at its place in position order."""
+        """One entry's text postings of these tokens anew, at their place in position order."""
         for token in tokens:
             postings = self.text.get(token)
             if postings is not None:
@@ -289,9 +281,8 @@ ENTRY_COST = 100     # counting an entry's text costs about as much as this many
 
 
 def count_postings(items: list[Entry]) -> tuple[TokenPostings, Counter]:
-    """The entries' postings, and how many entries use each character (used_characters),
-    counted in ranges of entries by this process and a forked copy when there are enough
-    (the first range's part also weighs the boosted fields, and so has fewer texts)."""
+    """The entries' postings and used_characters, counted in ranges of entries shared with a
+    forked copy when there are enough (the first part weighs the boosted fields too)."""
     workers = parallel.worker_count(len(items), PARALLEL_FROM)
     jobs = [(bounds, n == 0) for n, bounds in enumerate(_balanced(items, workers, FIELDS_COST))]
     parts = parallel.forked_map(lambda job: _counted_part(job, items), jobs)
@@ -309,9 +300,8 @@ def _counted_part(job: tuple[tuple[int, int], bool], items: list[Entry]):
 
 
 def _balanced(items: list[Entry], parts: int, first_extra: float = 0.0) -> list[tuple[int, int]]:
-    """Ranges of entries with about the same amount of work each, the first part also
-    doing first_extra (a share of all the texts' work) besides its texts (documents
-    come first and are long; tasks are short)."""
+    """Ranges of entries of about the same work (documents come first and are long), the first
+    also doing first_extra (a share of all the texts' work)."""
     cost = [len(item.body) + ENTRY_COST for item in items]
     texts = sum(cost)
     total, bounds, start, running = texts * (1 + first_extra), [], 0, texts * first_extra
@@ -350,8 +340,7 @@ class _Postings:
 
 
 def _merged(parts) -> dict:
-    """The parts' postings joined, in the order of their ranges: token -> an array, or
-    key -> (entries, tasks) for the exact keys."""
+    """The parts' postings joined in the order of their ranges (exact keys: two lists each)."""
     out: dict = {}
     for part in parts:
         for token, postings in part.items():
@@ -366,9 +355,8 @@ def _merged(parts) -> dict:
 
 
 def _text_postings(bounds: tuple[int, int], items: list[Entry]) -> tuple[_Postings, _Postings]:
-    """For the entries in [first, end): each token's weight in the text, and which
-    entries have it in their (full) title or a key (an upper bound the page's title
-    tier checks first)."""
+    """For the entries in [first, end): each token's weight in the text, and the entries with
+    it in their full title or a key (which the page's title tier checks first)."""
     text, heads = _Postings(), _Postings()
     for position in range(*bounds):
         item = items[position]
@@ -379,15 +367,13 @@ def _text_postings(bounds: tuple[int, int], items: list[Entry]) -> tuple[_Postin
 
 
 def _field_postings(items: list[Entry]) -> dict[str, list[array]]:
-    """lunr's weights of the boosted fields by token: [title, number, agency, domain],
-    each [position, weight x LUNR_SCALE, ...]."""
+    """lunr's weights of the boosted fields by token, each [position, weight x LUNR_SCALE, ...]."""
     fields = [(short, boost) for short, boost in FIELDS.values()]
     return lunrindex.weighted_postings(index_documents(items), fields, LUNR_SCALE)
 
 
 def _exact_keys(items: list[Entry], bounds: tuple[int, int]) -> dict[str, tuple[list[int], list[int]]]:
-    """"=name" -> (the entries whose key it is, the tasks of the agency so named), for
-    the entries in [first, end): one token, so a query looks both up in one shard."""
+    """"=name" -> (the entries whose key it is, the tasks of the agency so named), in [first, end)."""
     exact: dict[str, tuple[list[int], list[int]]] = {}
     for position in range(*bounds):
         item = items[position]
@@ -404,17 +390,15 @@ def _json(value) -> str:
 
 
 def script_file(name: str, data: str, holder: str = "PolicySearchFiles") -> str:
-    """A file that files its JSON under its name in window[holder] when the page loads it
-    with a <script> (which works from file://, where fetch does not). JSON.parse of a
-    string literal is parsed much faster than the same object literal."""
+    """A script that files its JSON under name in window[holder] (a <script> loads from file://,
+    fetch does not); JSON.parse of a string parses faster than an object literal."""
     return (f"(window.{holder}=window.{holder}||{{}})[{json.dumps(name)}]="
             f"JSON.parse({json.dumps(data, ensure_ascii=False)});\n")
 
 
 def shard_of(token: str, shards: int) -> int:
-    """The shard a token is in: FNV-1a over its UTF-16 code units, modulo the (power of
-    two) number of shards; static/js/search.js computes the same. A token's shard depends
-    on nothing else, so an edit changes only the shards of the tokens it touches."""
+    """FNV-1a over the token's UTF-16 code units, modulo the (power of two) shards, as the page
+    computes it: an edit changes only the shards of the tokens it touches."""
     units = array("H", token.encode("utf-16-le", "surrogatepass"))
     if sys.byteorder == "big":
         units.byteswap()
@@ -425,8 +409,7 @@ def shard_of(token: str, shards: int) -> int:
 
 
 def shard_count(postings: "TokenPostings") -> int:
-    """A power of two giving shards of about SHARD_CHARS (from the number of postings:
-    about four characters each)."""
+    """A power of two giving shards of about SHARD_CHARS (a posting is about four characters)."""
     chars = 4 * postings.numbers + 10 * postings.token_count
     count = 1
     while count * SHARD_CHARS < chars:
@@ -435,10 +418,8 @@ def shard_count(postings: "TokenPostings") -> int:
 
 
 def _runs(items: list[Entry], key) -> list[list]:
-    """[first position, *key(entry)] of each run of entries with the same key: by kind
-    and collection, what the page filters by before it loads a fragment; by date ("" for
-    none), what it sorts by date with, loaded only then (documents come newest first,
-    then each collection's tasks, dated by their document)."""
+    """[first position, *key(entry)] of each run of entries with the same key (by kind and
+    collection the page filters before it loads a fragment; by date it sorts)."""
     out: list[list] = []
     for position, item in enumerate(items):
         value = key(item)
@@ -473,15 +454,13 @@ def used_characters(items: list[Entry]) -> Counter:
 
 
 def traditional_folds(used, pairs: list[tuple[str, str]] | None = None) -> str:
-    """Traditional characters and the simplified ones the corpus writes, as pairs in one
-    string (電电當当…), limited to the characters the entries use: a reader who types
-    跨境電商 finds 跨境电商."""
+    """Pairs of traditional and simplified characters the entries use, in one string (電电當当…):
+    a reader who types 跨境電商 finds 跨境电商."""
     return "".join(t + s for t, s in (pairs if pairs is not None else traditional_pairs()) if used.get(s))
 
 
 class SearchIndex:
-    """The search files of a site, and what an edit needs to update them (`serve` keeps
-    the index of the site it serves): the entries and their token postings."""
+    """The search files of a site, and the entries and postings an edit updates (in serve)."""
 
     def __init__(self, site: Site):
         self.spans: dict[str, tuple[int, int]] = {}   # document -> its entries' positions
@@ -497,8 +476,7 @@ class SearchIndex:
         self.ranges = _runs(self.items, lambda i: [KINDS[i.kind][0], i.collection])   # a body edit keeps them
 
     def write(self, folder) -> None:
-        """Every file of the search written into folder; the fragments and shards (most of
-        the work: their JSON) shared with a forked copy when there are enough entries."""
+        """Every search file, the fragments and shards shared with a forked copy when there are enough."""
         files = [(self._fragment, n) for n in range(-(-len(self.items) // FRAGMENT_SIZE))]
         files += [(self._shard, n) for n in range(self.shards)]
         workers = parallel.worker_count(len(self.items), PARALLEL_FROM)
@@ -518,10 +496,8 @@ class SearchIndex:
         yield self._manifest()
 
     def update(self, site: Site, edited) -> list[tuple[str, str]] | None:
-        """After the bodies of the edited documents changed: the files that change, or
-        None when the edit reaches further than the texts of entries (entries added or
-        removed, a title, heading, key or boosted field changed: then the whole index is
-        written again)."""
+        """The files that change with the edited documents' bodies; None when the edit reaches
+        further than the entries' texts (an entry added or removed, a title, key or field)."""
         old = self.items
         items = list(old)
         changed = []
@@ -563,8 +539,8 @@ class SearchIndex:
         return files
 
     def changed_files(self, before: "SearchIndex") -> list[tuple[str, str]] | None:
-        """The files that differ from those of before, an index of the same site before an
-        edit; None when the entries or the shards differ in number (all of them would)."""
+        """The files that differ from those of before (the index before an edit); None when
+        the entries or the shards differ in number."""
         if len(self.items) != len(before.items) or self.shards != before.shards:
             return None
         new, old = self.postings, before.postings

@@ -10,22 +10,16 @@ import os
 import re
 from pathlib import Path
 
-
 from . import cjk
 from .errors import ContentError, did_you_mean, display_path
 from .model import AGENCY_CATEGORIES, Agency, Collection, Coverage, Site, Task
 from .schema import Field, check_fields, checked_entries
 from .yamllines import load_collected
 
-
-
-# --- loading --------------------------------------------------------------------------
-
 COLLECTION_FIELDS = {
     "id": Field(str, required=True), "title": Field(str, required=True), "document": Field(str, required=True),
     "label": Field(str), "reader": Field(str), "parent": Field(str), "default_scope": Field(str),
-    "scope_note": Field(str),
-    "coverage": Field(dict), "review": Field(bool),
+    "scope_note": Field(str), "coverage": Field(dict), "review": Field(bool),
 }
 COVERAGE_FIELDS = {"title": Field(str, required=True), "place": Field(str, required=True),
                    "scope_prefix": Field(str), "scope_names": Field(list, items=str)}

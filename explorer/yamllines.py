@@ -84,8 +84,7 @@ def _build(loader_class, text: str, offset: int):
 
 
 def _values(loader, offset: int):
-    # a frame is [container, pending key or _NO_KEY, line of that key]
-    stack: list[list] = []
+    stack: list[list] = []   # a frame: [container, pending key or _NO_KEY, line of that key]
     result, documents = None, 0
     tags: dict = {}   # (text, implicit) -> tag: a task file repeats its agencies thousands of times
     while True:
@@ -132,11 +131,7 @@ def _values(loader, offset: int):
         _add(stack, value, line)
 
 
-class _NoKey:
-    pass
-
-
-_NO_KEY = _NoKey()
+_NO_KEY = object()   # a mapping's frame before its next key
 
 
 def _awaiting_key(stack: list[list]) -> bool:
