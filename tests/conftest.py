@@ -63,7 +63,7 @@ def browser():
 
 FAST_MODULES = {"test_add", "test_build", "test_citations", "test_cjk", "test_fidelity", "test_forms", "test_golden",
                 "test_importer", "test_intake_rules", "test_invalid", "test_layout", "test_lineage", "test_rawtext",
-                "test_search", "test_tasks", "test_urls", "test_validity"}
+                "test_search", "test_tasks", "test_urls", "test_validity", "test_progress"}
 
 
 def pytest_configure(config):
