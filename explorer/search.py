@@ -57,7 +57,7 @@ def normalize(text: str) -> str:
 
 
 def tokenize(text: str) -> list[str]:
-    """Search tokens of a text; the JavaScript tokenize() in static/js/search.js is identical."""
+    """Search tokens of a text; static/js/text.js tokenizes alike."""
     tokens: list[str] = []
     normalized = normalize(text)
     for han, word in _RUNS.findall(normalized):
@@ -226,20 +226,20 @@ class TokenPostings:
         """One entry's text postings of these tokens anew, at their place in position order."""
         for token in tokens:
             postings = self.text.get(token)
-            if postings is not None:
-                at = _find(postings, position)
-                if at is not None:
-                    del postings[at:at + 2]
-                    self.numbers -= 2
-                if not postings:
-                    del self.text[token]
-                    self.token_count -= token not in self.fields and token not in self.exact
+            if postings is None:
+                continue
+            at = _place(postings, position)
+            if at < len(postings) and postings[at] == position:
+                del postings[at:at + 2]
+                self.numbers -= 2
+            if not postings:
+                del self.text[token]
+                self.token_count -= token not in self.fields and token not in self.exact
         for token, weight in weights.items():
             if token not in self:
                 self.token_count += 1
             postings = self.text.setdefault(token, array("i"))
-            with memoryview(postings) as view:   # released before the array grows
-                at = bisect.bisect_left(view[0::2], position) * 2
+            at = _place(postings, position)
             postings[at:at] = array("i", (position, weight))
             self.numbers += 2
 
@@ -258,14 +258,10 @@ class TokenPostings:
         return [*lists, _deltas(text) if text else [], heads]
 
 
-def _find(postings: array, position: int) -> int | None:
-    """Where position is in [position, weight, ...], or None."""
+def _place(postings: array, position: int) -> int:
+    """Where position is, or goes, in [position, weight, ...]."""
     with memoryview(postings) as view:   # released before the caller resizes the array
-        positions = view[0::2]
-        at = bisect.bisect_left(positions, position)
-        found = at < len(positions) and positions[at] == position
-        positions.release()
-    return at * 2 if found else None
+        return bisect.bisect_left(view[0::2], position) * 2
 
 
 def _deltas(flat: array) -> list[int]:
