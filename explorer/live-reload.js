@@ -11,9 +11,8 @@
       box = document.createElement("pre");
       box.id = "live-build-error";
       box.setAttribute("role", "alert");
-      Object.assign(box.style, { position: "fixed", inset: "auto 0 0 0", maxHeight: "50vh", overflow: "auto",
-        margin: "0", padding: "1rem", background: "#5c0000", color: "#fff", font: "14px/1.5 monospace",
-        whiteSpace: "pre-wrap", zIndex: "2147483647" });
+      box.style.cssText = "position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1rem;" +
+        "background:#5c0000;color:#fff;font:14px/1.5 monospace;white-space:pre-wrap;z-index:2147483647";
       document.body.append(box);
     }
     box.textContent = "构建失败（build failed）:\n" + JSON.parse(e.data).message;

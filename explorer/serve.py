@@ -49,17 +49,13 @@ class LiveState:
         self.changed = threading.Condition()
         self.generation = 0
         self.failure: str | None = None
-        self.served: dict[str, str] = {}
+        self.served: dict[str, bytes] = {}   # page -> the digest of what was served
 
     def build_done(self, failure: str | None) -> None:
         with self.changed:
             self.generation += 1
             self.failure = failure
             self.changed.notify_all()
-
-
-def _digest(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -83,7 +79,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             file = file / "index.html"
         if file.suffix == ".html" and file.is_file():
             data = file.read_bytes()
-            self.live.served[self._page(path)] = _digest(data)
+            self.live.served[self._page(path)] = hashlib.sha256(data).digest()
             script = f'<script src="{LIVE}reload.js"></script>'.encode("ascii")
             at = data.rfind(b"</body>")
             return self._send(data[:at] + script + data[at:] if at >= 0 else data + script, "text/html; charset=utf-8")
@@ -132,14 +128,10 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def _rewritten(self, page: str) -> bool:
         file = Path(self.translate_path(page))
         try:
-            current = _digest(file.read_bytes())
+            current = hashlib.sha256(file.read_bytes()).digest()
         except OSError:
             return True   # gone: reloading shows the 404 page
         return self.live.served.get(page) != current
-
-
-def watched_paths(root: Path) -> list[Path]:
-    return [root / name for name in WATCHED if (root / name).is_dir()]
 
 
 class LiveSite:
@@ -360,8 +352,9 @@ def _rebuild_safely(rebuild, live: LiveState | None = None) -> None:
 def watch(root: Path, site: LiveSite, stop: threading.Event, ready: threading.Event, live: LiveState | None = None) -> None:
     """Rebuild after each batch of changes until stop is set; ready is set once the
     operating system watches the folders (an edit before that would be missed)."""
-    for changes in watchfiles.watch(*watched_paths(root), debounce=DEBOUNCE_MS, step=50, stop_event=stop,
-                                    rust_timeout=100, yield_on_timeout=True, raise_interrupt=False):
+    folders = [root / name for name in WATCHED if (root / name).is_dir()]
+    for changes in watchfiles.watch(*folders, debounce=DEBOUNCE_MS, step=50, stop_event=stop, rust_timeout=100,
+                                    yield_on_timeout=True, raise_interrupt=False):
         ready.set()
         if not changes:
             continue
