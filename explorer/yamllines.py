@@ -62,16 +62,13 @@ def load_with_lines(text: str, shown: str, line_offset: int = 0):
     """The YAML document in text as LineDict / LineList / scalars, or ContentErrors naming
     shown and the line (offset by line_offset, for front matter inside a file)."""
     try:
-        return _build(_FAST, text, line_offset)
-    except yaml.YAMLError:
-        pass
-    except _Refused as exc:
-        raise ContentErrors([ContentError(shown, exc.line, exc.message)]) from None
-    try:
-        return _build(_CLEAR, text, line_offset)
+        try:
+            return _build(_FAST, text, line_offset)
+        except yaml.YAMLError:   # read again for the pure parser's message
+            return _build(_CLEAR, text, line_offset)
     except yaml.YAMLError as exc:
         raise ContentErrors([_yaml_error(shown, exc, line_offset)]) from None
-    except _Refused as exc:   # pragma: no cover - the fast pass refuses the same input
+    except _Refused as exc:
         raise ContentErrors([ContentError(shown, exc.line, exc.message)]) from None
 
 
