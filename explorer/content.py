@@ -43,6 +43,8 @@ FIELDS: dict[str, Field] = {   # in the order the importer writes them
     "title_checked": Field(bool),  # a person confirmed a title the build would question (too long, <, http)
 }
 DATE_FIELDS = ("date", "published", "effective", "valid_until")
+AS_WRITTEN = ("issuer", "masthead", "topic", "index_number", "normative_code", "gazette", "gazette_page", "issue",
+              "issue_total", "year")   # the fields a Document takes as they are
 MAX_TITLE = 80   # characters: a longer title is most often a page or a paragraph read as one
 
 
@@ -109,18 +111,10 @@ def parse_document(path: Path, root: Path) -> Document:
                                    f"[first line, last line] of the source, not {list(source_lines)}"))
     if errors:
         raise ContentErrors(errors)
-    return Document(
-        id=meta["id"], title=meta["title"].strip(), type=meta["type"], source=meta["source"],
-        path=path, body=body, body_line=body_line, doc_number=number, issuer=meta.get("issuer"),
-        **dates, masthead=meta.get("masthead"),
-        topic=meta.get("topic"), index_number=meta.get("index_number"),
-        normative_code=meta.get("normative_code"), gazette=meta.get("gazette"),
-        gazette_page=meta.get("gazette_page"),
-        source_lines=tuple(source_lines) if source_lines else None,
-        issue=meta.get("issue"), issue_total=meta.get("issue_total"), year=meta.get("year"),
-        relations=relations,
-        field_lines=dict(lines), front_matter=front,
-    )
+    return Document(id=meta["id"], title=meta["title"].strip(), type=meta["type"], source=meta["source"], path=path,
+                    body=body, body_line=body_line, doc_number=number, relations=relations, field_lines=dict(lines),
+                    source_lines=tuple(source_lines) if source_lines else None, front_matter=front, **dates,
+                    **{name: meta.get(name) for name in AS_WRITTEN})
 
 
 def _relations(meta, shown: str, errors: list[ContentError]) -> list[validity.Relation]:

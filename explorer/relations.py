@@ -34,12 +34,9 @@ def derive_back_references(site: Site) -> None:
     for doc in site.documents.values():
         doc.status = status_of(doc, site.as_of, site.role(doc))
     for task in tasks:
-        for agency in task.lead:
-            agency.lead.append(task)
-        for agency in task.support:
-            agency.support.append(task)
-        for agency in task.guide:
-            agency.guide.append(task)
+        for role in ("lead", "support", "guide"):
+            for agency in getattr(task, role):
+                getattr(agency, role).append(task)
         for parent in task.derived_from:
             parent.implemented_by.append(task)
 

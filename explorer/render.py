@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import itertools
 import re
 import traceback
 from collections import Counter
@@ -188,14 +189,10 @@ def page_specs(site: Site) -> list[PageSpec]:
          topics=sorted(topics.items(), key=lambda pair: (-pair[1], pair[0])),
          years=sorted(years.items(), reverse=True), statuses=_status_counts(documents), as_of=site.as_of,
          issuers_of=issuers_of, sources=[(s, title_of_source.get(s.file, ""), carried[s.file]) for s in site.sources.values()])
-    by_year: dict[int, list[Document]] = {}
-    for doc in documents:
-        if doc.sort_date:
-            by_year.setdefault(doc.sort_date.year, []).append(doc)
-    for year, listed in by_year.items():
+    for year, listed in itertools.groupby((d for d in documents if d.sort_date), key=lambda d: d.sort_date.year):
         emit("documents_year.html", Page(urls.year_url(year), f"{year}年的文件", "documents",
                                          [("首页", urls.HOME), ("文件", urls.DOCUMENTS), (f"{year}年", None)]),
-             documents=listed, year=year, years=sorted(years.items(), reverse=True), issuers_of=issuers_of)
+             documents=list(listed), year=year, years=sorted(years.items(), reverse=True), issuers_of=issuers_of)
     _task_pages(site, emit)
     _agency_pages(site, emit)
     pages.extend(agency_spec(site, agency) for agency in site.agencies.values())
@@ -339,12 +336,8 @@ def lineage_chain(task: Task) -> list[list[Task]]:
 
 
 def _charts(bars: list[dict], site: Site) -> list[tuple[Collection, list[dict]]]:
-    """The chart's bars by collection, in the order of the collections (an agency has
-    tasks in a few of them; an archive has hundreds)."""
-    grouped: dict[str, list[dict]] = {}
-    for bar in bars:
-        grouped.setdefault(bar["collection"], []).append(bar)
-    return [(site.collections[c], grouped[c]) for c in site.collections if c in grouped]
+    """The chart's bars by collection (domain_chart gives them in the order of the collections)."""
+    return [(site.collections[c], list(run)) for c, run in itertools.groupby(bars, key=lambda bar: bar["collection"])]
 
 
 def _work_filters(lead: list[Task], support: list[Task], guide: list[Task], site: Site) -> dict:
