@@ -15,6 +15,7 @@ from urllib.request import urlopen
 import pytest
 import yaml
 
+from explorer.publish import write_file
 from explorer import site as pipeline
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -250,3 +251,9 @@ def test_a_build_publishing_leaves_the_folder_of_a_build_still_running_and_the_n
     third.publish()
     third.close()
     assert sorted(p.name for p in publish.builds_folder(out).iterdir()) == [".lock", third.folder.name]
+
+
+def test_a_file_written_over_holds_the_new_text_alone(tmp_path):
+    write_file(tmp_path, "documents/a.html", "旧的很长的页面" * 100)
+    write_file(tmp_path, "documents/a.html", "新页")
+    assert (tmp_path / "documents" / "a.html").read_bytes() == "新页".encode("utf-8")
